@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { INGRESS_CONFIG, type IngressConfig } from './config/ingress.config';
+import { HealthController } from './health/health.controller';
+import { INGRESS_LOGGER } from './ingress.tokens';
+import { IngressMetrics } from './metrics/ingress-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { HookPublisherService } from './publisher/hook-publisher.service';
+import { HookAuthGuard } from './webhook/hook-auth.guard';
+import { HookAuthenticator } from './webhook/hook-authenticator';
+import { WebhookExceptionFilter } from './webhook/webhook-exception.filter';
+import { WebhookController } from './webhook/webhook.controller';
+import { WebhookService } from './webhook/webhook.service';
+
+/** The ingress app, built from a config validated before Nest starts. */
+@Module({})
+export class IngressModule {
+  static forRoot(config: IngressConfig, logger: Logger): DynamicModule {
+    return {
+      module: IngressModule,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ingress: config })] })],
+      controllers: [WebhookController, HealthController, MetricsController],
+      providers: [
+        { provide: INGRESS_CONFIG, useValue: config },
+        { provide: INGRESS_LOGGER, useValue: logger },
+        {
+          provide: HookAuthenticator,
+          useValue: new HookAuthenticator(config.auth.basic, config.auth.pathTokens),
+        },
+        { provide: APP_FILTER, useClass: WebhookExceptionFilter },
+        IngressMetrics,
+        HookPublisherService,
+        HookAuthGuard,
+        WebhookService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * The W3C `traceparent` for the published event: the caller's trace continued with a new span
+ * of ours, or a new trace when the caller sent none (billwerk sends none).
+ */
+export function childTraceparent(incoming: string | undefined): string {
+  const match = incoming === undefined ? null : TRACEPARENT.exec(incoming.trim());
+  const span = randomBytes(8).toString('hex');
+  if (match && !/^0+$/.test(match[1])) return `00-${match[1]}-${span}-${match[3]}`;
+  return `00-${randomBytes(16).toString('hex')}-${span}-01`;
+}

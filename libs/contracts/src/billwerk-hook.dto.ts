@@ -1,0 +1,115 @@
+import {
+  IsNotEmpty,
+  IsString,
+  Matches,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { isBillwerkId } from './billwerk-id';
+import { KNOWN_HOOK_FIELDS } from './event-routing';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Hooks are flat; nesting beyond this is not a billwerk hook and would only cost us to carry. */
+export const MAX_HOOK_DEPTH = 8;
+
+function IsBillwerkId(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isBillwerkId',
+      validator: {
+        validate: (value: unknown) => isBillwerkId(value),
+        defaultMessage: () => 'must be a billwerk id (24 hexadecimal characters)',
+      },
+    },
+    options,
+  );
+}
+
+function IsBillwerkIdList(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isBillwerkIdList',
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && value.every(isBillwerkId),
+        defaultMessage: () => 'must be an array of billwerk ids (24 hexadecimal characters each)',
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The fields of a billwerk hook that carry rules. Other fields are kept as sent: billwerk adds
+ * fields over time, and merchant strings (`ExternalCustomerId`, `YourCustomerId`) are free text.
+ */
+export class BillwerkHookDto {
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(/^[A-Za-z]+$/, { message: 'must contain letters only' })
+  Event!: string;
+
+  [field: string]: unknown;
+}
+
+// Id rules come from the catalog so that a field added there is validated without a second edit.
+for (const [field, kind] of KNOWN_HOOK_FIELDS) {
+  const present = ValidateIf((hook: Record<string, unknown>) => hook[field] !== undefined);
+  if (kind === 'id') {
+    present(BillwerkHookDto.prototype, field);
+    IsBillwerkId()(BillwerkHookDto.prototype, field);
+  } else if (kind === 'id-list') {
+    present(BillwerkHookDto.prototype, field);
+    IsBillwerkIdList()(BillwerkHookDto.prototype, field);
+  }
+}
+
+export interface HookFieldProblem {
+  field: string;
+  problem: string;
+}
+
+export type HookValidationResult =
+  | { valid: true; event: string; body: Readonly<Record<string, unknown>> }
+  | { valid: false; problems: HookFieldProblem[] };
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child));
+    if (deepest >= MAX_HOOK_DEPTH) break;
+  }
+  return deepest + 1;
+}
+
+function flatten(errors: ValidationError[]): HookFieldProblem[] {
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((problem) => ({ field: error.property, problem })),
+  );
+}
+
+/** Validates a parsed hook body. Pure: the same input always gives the same answer. */
+export function validateHook(body: unknown): HookValidationResult {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { valid: false, problems: [{ field: '(body)', problem: 'must be a JSON object' }] };
+  }
+  const record = body as Record<string, unknown>;
+  if (depthOf(record) > MAX_HOOK_DEPTH) {
+    return {
+      valid: false,
+      problems: [
+        { field: '(body)', problem: `must not nest deeper than ${MAX_HOOK_DEPTH} levels` },
+      ],
+    };
+  }
+  // Copy only the fields with rules: assigning arbitrary keys could set `__proto__`.
+  const dto = new BillwerkHookDto();
+  dto.Event = record.Event as string;
+  for (const field of KNOWN_HOOK_FIELDS.keys()) {
+    if (Object.prototype.hasOwnProperty.call(record, field)) dto[field] = record[field];
+  }
+  const errors = validateSync(dto, { stopAtFirstError: true });
+  if (errors.length > 0) return { valid: false, problems: flatten(errors) };
+  return { valid: true, event: dto.Event, body: record };
+}

@@ -1,0 +1,5 @@
+export * from './acknowledged-producer';
+export * from './batching-publisher';
+export * from './kafka-client';
+export * from './publish-errors';
+export * from './topic-admin';

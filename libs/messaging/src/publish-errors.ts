@@ -1,0 +1,38 @@
+/** Base of every publish failure: the message was not acknowledged by Kafka. */
+export abstract class PublishError extends Error {
+  abstract readonly code: string;
+}
+
+/** The bounded queue is full: answering "try later" beats growing memory without limit. */
+export class PublishQueueFullError extends PublishError {
+  readonly code = 'PUBLISH_QUEUE_FULL';
+  constructor(limit: number) {
+    super(`publish queue is full (${limit} messages waiting for Kafka)`);
+  }
+}
+
+/** Kafka did not acknowledge in time; the message may still be written later. */
+export class PublishTimeoutError extends PublishError {
+  readonly code = 'PUBLISH_TIMEOUT';
+  constructor(timeoutMs: number) {
+    super(`Kafka did not acknowledge the write within ${timeoutMs} ms`);
+  }
+}
+
+/** Kafka refused the write or could not be reached. */
+export class PublishFailedError extends PublishError {
+  readonly code = 'PUBLISH_FAILED';
+  constructor(cause: unknown) {
+    super(`Kafka write failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/** The publisher is shutting down and takes no new messages. */
+export class PublisherClosedError extends PublishError {
+  readonly code = 'PUBLISHER_CLOSED';
+  constructor() {
+    super('publisher is shutting down');
+  }
+}
