@@ -73,7 +73,8 @@ function isKafka4(version: string): boolean {
 }
 
 function requireCommand(command: string, args: string[], hint: string): void {
-  const probe = spawnSync(command, args, { stdio: 'ignore' });
+  // The env is passed explicitly so that a caller's (or a test's) process.env is the one searched.
+  const probe = spawnSync(command, args, { stdio: 'ignore', env: process.env });
   if (probe.error) throw new KafkaLauncherError(hint);
 }
 

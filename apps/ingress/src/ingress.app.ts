@@ -9,6 +9,7 @@ import type { IngressConfig } from './config/ingress.config';
 import { IngressModule } from './ingress.module';
 import { HookAuthenticator } from './webhook/hook-authenticator';
 import { parseHookJson } from './webhook/hook-json';
+import { refuseOtherMethodsOnHookPath } from './webhook/method-guard';
 
 /** billwerk hooks are a few hundred bytes; 64 KiB leaves room for growth and stops abuse. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -35,6 +36,7 @@ export async function createIngressApp(
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  refuseOtherMethodsOnHookPath(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot(config, logger),
@@ -56,7 +58,6 @@ export async function createIngressApp(
       }
     },
   );
-  app.enableShutdownHooks();
 
   if (app.get(HookAuthenticator).open) {
     logger.warn(

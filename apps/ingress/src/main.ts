@@ -13,6 +13,26 @@ async function bootstrap(): Promise<void> {
     { url: `http://${config.http.host}:${config.http.port}/billwerk-hook` },
     'ingress listening',
   );
+
+  // Stop accepting, let in-flight hooks get their acknowledgement or their 503, then exit.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => {
+        logger.info('ingress stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(
+          { err: error instanceof Error ? error.stack : String(error) },
+          'shutdown failed',
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
@@ -21,13 +22,15 @@ export function validateEnvironment<T extends object>(
     enableImplicitConversion: true,
     exposeDefaultValues: true,
   });
-  const errors = validateSync(instance, { skipMissingProperties: false, whitelist: false });
+  const errors = validateSync(instance, { stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigValidationError(
-      errors.map(
-        (error) =>
-          `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')} (got ${describe(error.property, error.value)})`,
-      ),
+      errors.map((error) => {
+        const rule = Object.values(error.constraints ?? {})
+          .map((message) => message.replace(new RegExp(`^${error.property} `), ''))
+          .join(', ');
+        return `${error.property}: ${rule} (got ${describe(error.property, env[error.property])})`;
+      }),
     );
   }
   return instance;

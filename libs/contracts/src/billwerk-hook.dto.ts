@@ -1,14 +1,17 @@
 import {
+  IsDefined,
   IsNotEmpty,
   IsString,
   Matches,
+  MaxLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
-  ValidationError,
+  type ValidationError,
+  type ValidationOptions,
 } from 'class-validator';
 import { isBillwerkId } from './billwerk-id';
 import { KNOWN_HOOK_FIELDS } from './event-routing';
-import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Hooks are flat; nesting beyond this is not a billwerk hook and would only cost us to carry. */
 export const MAX_HOOK_DEPTH = 8;
@@ -44,9 +47,12 @@ function IsBillwerkIdList(options?: ValidationOptions): PropertyDecorator {
  * fields over time, and merchant strings (`ExternalCustomerId`, `YourCustomerId`) are free text.
  */
 export class BillwerkHookDto {
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  // class-validator runs these bottom-up; with stopAtFirstError the most basic rule speaks first.
   @Matches(/^[A-Za-z]+$/, { message: 'must contain letters only' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
   Event!: string;
 
   [field: string]: unknown;

@@ -332,7 +332,7 @@ export const BILLWERK_EVENTS = {
     fields: { ContractId: 'id' },
   },
   PaymentsExportFileCreated: {
-    topic: 'billwerk.payment.v1',
+    topic: 'billwerk.reporting.v1',
     description: 'A payments export file was created successfully.',
     deprecated: false,
     fields: { FileId: 'id' },

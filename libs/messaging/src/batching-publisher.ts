@@ -124,6 +124,10 @@ export class BatchingPublisher {
     while (this.inFlight < this.options.maxInFlight && this.buffer.length > 0) {
       this.flushOne();
     }
+    if (this.buffer.length === 0 && this.lingerTimer !== undefined) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
   }
 
   private flushOne(): void {

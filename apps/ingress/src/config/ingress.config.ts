@@ -13,9 +13,9 @@ export class IngressEnvironment {
   NODE_ENV: string = 'development';
 
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(65535)
+  @Min(1)
+  @IsInt()
   INGRESS_PORT: number = 3000;
 
   @IsString()
@@ -37,33 +37,33 @@ export class IngressEnvironment {
   INGRESS_PATH_TOKENS?: string;
 
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(1000)
+  @Min(1)
+  @IsInt()
   KAFKA_TOPIC_PARTITIONS: number = 3;
 
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(10)
+  @Min(1)
+  @IsInt()
   KAFKA_REPLICATION_FACTOR: number = 1;
 
   @Type(() => Number)
-  @IsInt()
-  @Min(100)
   @Max(9000)
+  @Min(100)
+  @IsInt()
   INGRESS_ACK_TIMEOUT_MS: number = 8000;
 
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(1_000_000)
+  @Min(1)
+  @IsInt()
   INGRESS_MAX_PENDING: number = 20_000;
 
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
   @Max(100)
+  @Min(0)
+  @IsInt()
   INGRESS_LINGER_MS: number = 2;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])

@@ -3,31 +3,16 @@ import {
   Catch,
   HttpException,
   Inject,
-  NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { INGRESS_LOGGER } from '../ingress.tokens';
 import { IngressMetrics } from '../metrics/ingress-metrics';
 import { UnauthorizedHookError } from './hook-auth.guard';
+import { errorBody as body, type ErrorBody } from './error-body';
 import { InvalidHookError, InvalidJsonBodyError } from './hook-errors';
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  problems?: Array<{ field: string; problem: string }>;
-}
-
-function body(statusCode: number, message: string): ErrorBody {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
-}
-
-/** The hook route with or without a path token (Fastify answers other methods as not found). */
-const HOOK_PATH = /^\/billwerk-hook(\/[^/?]*)?\/?(\?.*)?$/;
 
 /** Fastify's own 413 and 415 say only their status text; these say what to change. */
 const CLIENT_ERROR_MESSAGES: Record<number, (request: FastifyRequest) => string> = {
@@ -97,17 +82,6 @@ export class WebhookExceptionFilter implements ExceptionFilter {
         503,
         body(503, `hook not stored, retry later: ${error.message}`),
         { 'retry-after': retryAfter },
-      ];
-    }
-    if (
-      error instanceof NotFoundException &&
-      HOOK_PATH.test(request.url) &&
-      request.method !== 'POST'
-    ) {
-      return [
-        405,
-        body(405, `${request.method} is not allowed on /billwerk-hook; use POST`),
-        { allow: 'POST' },
       ];
     }
     if (error instanceof HttpException) {

@@ -14,7 +14,7 @@ declare module 'fastify' {
 /**
  * `POST /billwerk-hook` (HTTP Basic) and `POST /billwerk-hook/<token>`: the URL registered in
  * billwerk. 202 means the event is acknowledged by Kafka; anything else makes billwerk retry.
- * Other methods on these paths get 405 from WebhookExceptionFilter.
+ * Other methods on these paths get 405 (see method-guard.ts).
  */
 @Controller('billwerk-hook')
 export class WebhookController {

@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'apps', 'ingress', 'src', 'main.ts');
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Runs the ingress's real entry point as its own process. */
+function runIngress(
+  env: Record<string, string>,
+  whileRunning?: (port: number) => Promise<void>,
+  port = 0,
+): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+          ...env,
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!started && whileRunning && stdout.includes('ingress listening')) {
+        started = true;
+        whileRunning(port).then(
+          () => child.kill('SIGTERM'),
+          (error: Error) => {
+            child.kill('SIGKILL');
+            reject(error);
+          },
+        );
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the ingress process', () => {
+  it('refuses to start on a bad setting with one clear line per setting', async () => {
+    const exit = await runIngress({ INGRESS_PORT: 'eighty', KAFKA_BROKERS: 'nowhere' });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim().split('\n')).toEqual([
+      'config error: INGRESS_PORT: must be an integer number (got "eighty")',
+      'config error: KAFKA_BROKERS: must be comma-separated host:port pairs (got "nowhere")',
+    ]);
+  });
+
+  it('refuses to start in production mode without credentials', async () => {
+    const exit = await runIngress({ NODE_ENV: 'production' });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toMatch(
+      /^config error: INGRESS_BASIC_AUTH, INGRESS_PATH_TOKENS: production mode/,
+    );
+  });
+
+  it('warns when running open in development, and shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const exit = await runIngress(
+      { INGRESS_PORT: String(port), INGRESS_HOST: '127.0.0.1' },
+      async (listening) => {
+        const response = await fetch(`http://127.0.0.1:${listening}/billwerk-hook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            Event: 'CustomerCreated',
+            CustomerId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+          }),
+        });
+        expect(response.status).toBe(202);
+      },
+      port,
+    );
+    expect(exit.code).toBe(0);
+    const lines = exit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines.find((l) => l.level === 'warn' && String(l.msg).includes('unauthenticated hooks')),
+    ).toBeDefined();
+    expect(lines.find((l) => l.msg === 'hook accepted')).toMatchObject({
+      event: 'CustomerCreated',
+      source: 'default',
+    });
+    expect(lines.at(-1)).toMatchObject({ msg: 'ingress stopped' });
+  });
+
+  it('never writes a credential to its log', async () => {
+    const port = await freePort();
+    const secret = 'very-secret-password-42';
+    const exit = await runIngress(
+      {
+        INGRESS_PORT: String(port),
+        INGRESS_HOST: '127.0.0.1',
+        INGRESS_BASIC_AUTH: `production:billwerk:${secret}`,
+        INGRESS_PATH_TOKENS: `sandbox:${secret}x`,
+      },
+      async (listening) => {
+        const auth = `Basic ${Buffer.from(`billwerk:${secret}`).toString('base64')}`;
+        for (const path of [
+          '/billwerk-hook',
+          `/billwerk-hook/${secret}x`,
+          '/billwerk-hook/wrong',
+        ]) {
+          await fetch(`http://127.0.0.1:${listening}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: auth },
+            body: JSON.stringify({ Event: 'CustomerCreated', CustomerId: 'bad' }),
+          });
+        }
+      },
+      port,
+    );
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('request rejected');
+    expect(exit.stdout + exit.stderr).not.toContain(secret);
+  });
+});
