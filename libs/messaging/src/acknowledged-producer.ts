@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicBatch } from './batching-publisher';
 
@@ -59,6 +59,8 @@ export class AcknowledgedProducer {
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 5,
+      // Java's murmur2 partitioning: a key lands where a Java producer would put it too.
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });

@@ -47,6 +47,18 @@ describe('BatchingPublisher', () => {
     await expect(Promise.all(results)).resolves.toEqual([undefined, undefined, undefined]);
   });
 
+  it('with linger 0 sends what arrived in one event-loop turn together', async () => {
+    const sender = new ManualSender();
+    const publisher = new BatchingPublisher(sender.send, { ...OPTIONS, lingerMs: 0 });
+    const results = [publisher.publish('a', message(1)), publisher.publish('a', message(2))];
+    expect(sender.calls).toHaveLength(0);
+    await new Promise((done) => setImmediate(done));
+    expect(sender.calls).toHaveLength(1);
+    expect(sender.calls[0].batches[0].messages).toHaveLength(2);
+    sender.calls[0].ack();
+    await Promise.all(results);
+  });
+
   it('does not resolve before the broker acknowledged', async () => {
     const sender = new ManualSender();
     const publisher = new BatchingPublisher(sender.send, OPTIONS);

@@ -20,7 +20,7 @@ export interface TopicBatch {
 export type BatchSender = (batches: TopicBatch[]) => Promise<void>;
 
 export interface BatchingOptions {
-  /** How long the first message of a batch may wait for company. */
+  /** How long the first message of a batch may wait for company (0: the current event-loop turn). */
   lingerMs: number;
   /** A batch is sent at once when it reaches this many messages… */
   maxBatchMessages: number;
@@ -59,6 +59,7 @@ export class BatchingPublisher {
   private pendingCount = 0;
   private inFlight = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
+  private lingerImmediate: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -112,11 +113,16 @@ export class BatchingPublisher {
       this.bufferedBytes >= this.options.maxBatchBytes;
     if (full) {
       this.flushIfPossible();
-    } else if (this.lingerTimer === undefined) {
-      this.lingerTimer = setTimeout(() => {
+    } else if (this.lingerTimer === undefined && this.lingerImmediate === undefined) {
+      // Linger 0 still waits for the rest of this event-loop turn: hooks that arrived together
+      // go together. While all sends are in flight the batch keeps filling (as Nagle would).
+      const flush = (): void => {
         this.lingerTimer = undefined;
+        this.lingerImmediate = undefined;
         this.flushIfPossible();
-      }, this.options.lingerMs);
+      };
+      if (this.options.lingerMs === 0) this.lingerImmediate = setImmediate(flush);
+      else this.lingerTimer = setTimeout(flush, this.options.lingerMs);
     }
   }
 
@@ -124,9 +130,11 @@ export class BatchingPublisher {
     while (this.inFlight < this.options.maxInFlight && this.buffer.length > 0) {
       this.flushOne();
     }
-    if (this.buffer.length === 0 && this.lingerTimer !== undefined) {
+    if (this.buffer.length === 0) {
       clearTimeout(this.lingerTimer);
+      clearImmediate(this.lingerImmediate);
       this.lingerTimer = undefined;
+      this.lingerImmediate = undefined;
     }
   }
 

@@ -8,6 +8,14 @@ export interface KafkaConnectionOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * Limited retries are deliberate: a send must fail within billwerk's 10 s so it retries, and
+ * AcknowledgedProducer replaces the producer after a failure, which is what keeps EoS intact.
+ */
+const EXPECTED_WARNINGS = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+]);
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
@@ -29,6 +37,7 @@ export function createKafka(options: KafkaConnectionOptions, logger: Logger): Ka
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        if (EXPECTED_WARNINGS.has(message)) return;
         kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
       },
   });

@@ -19,7 +19,7 @@ describe('loadIngressConfig', () => {
       http: { host: '0.0.0.0', port: 3000 },
       auth: { basic: [], pathTokens: [] },
       kafka: { brokers: ['127.0.0.1:9092'], partitions: 3, replicationFactor: 1 },
-      publisher: { ackTimeoutMs: 8000, maxPending: 20000, lingerMs: 2 },
+      publisher: { ackTimeoutMs: 8000, maxPending: 20000, lingerMs: 0, maxInFlight: 2 },
       logLevel: 'info',
     });
   });

@@ -64,7 +64,13 @@ export class IngressEnvironment {
   @Max(100)
   @Min(0)
   @IsInt()
-  INGRESS_LINGER_MS: number = 2;
+  INGRESS_LINGER_MS: number = 0;
+
+  @Type(() => Number)
+  @Max(64)
+  @Min(1)
+  @IsInt()
+  INGRESS_MAX_IN_FLIGHT: number = 2;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
@@ -86,7 +92,7 @@ export interface IngressConfig {
   http: { host: string; port: number };
   auth: { basic: BasicCredential[]; pathTokens: PathToken[] };
   kafka: { brokers: string[]; partitions: number; replicationFactor: number };
-  publisher: { ackTimeoutMs: number; maxPending: number; lingerMs: number };
+  publisher: { ackTimeoutMs: number; maxPending: number; lingerMs: number; maxInFlight: number };
   logLevel: IngressEnvironment['LOG_LEVEL'];
 }
 
@@ -125,6 +131,7 @@ export function loadIngressConfig(env: Record<string, string | undefined>): Ingr
       ackTimeoutMs: e.INGRESS_ACK_TIMEOUT_MS,
       maxPending: e.INGRESS_MAX_PENDING,
       lingerMs: e.INGRESS_LINGER_MS,
+      maxInFlight: e.INGRESS_MAX_IN_FLIGHT,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -49,7 +49,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
         maxBatchMessages: 1000,
         maxBatchBytes: 900 * 1024,
         maxPending: config.publisher.maxPending,
-        maxInFlight: 4,
+        maxInFlight: config.publisher.maxInFlight,
         ackTimeoutMs: config.publisher.ackTimeoutMs,
       },
       {

@@ -1,0 +1,162 @@
+/**
+ * `npm start`: the whole system with one command. Builds the apps, starts the local Kafka unless
+ * KAFKA_BROKERS is set, runs every app under this supervisor with prefixed logs, and prints how
+ * to use it. Ctrl-C stops everything; an app that crashes is reported and stops the stack.
+ */
+import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startLocalKafka, stopLocalKafka } from '../kafka/local-kafka';
+import { devCredentials } from './dev-credentials';
+import { humanLine } from './log-lines';
+
+const ROOT = join(__dirname, '..', '..');
+const colour = process.stdout.isTTY;
+const say = (line: string): void => {
+  process.stdout.write(`${colour ? '\x1b[1m' : ''}[start]${colour ? '\x1b[0m' : ''} ${line}\n`);
+};
+
+interface AppSpec {
+  name: string;
+  entry: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+const children = new Map<string, ChildProcess>();
+let kafkaStartedHere = false;
+let stopping = false;
+
+function run(app: AppSpec): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, app.entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...app.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `${colour ? '\x1b[36m' : ''}[${app.name}]${colour ? '\x1b[0m' : ''} `;
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${prefix}${humanLine(line, colour)}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(app.name);
+    if (stopping) return;
+    say(`${app.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+    void shutdown(1);
+  });
+  children.set(app.name, child);
+  return child;
+}
+
+async function waitReady(name: string, url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!children.has(name)) throw new Error(`${name} exited during start-up`);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${name} was not ready at ${url} within 60 s`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  if (kafkaStartedHere) {
+    await stopLocalKafka();
+    say('local Kafka stopped');
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  say('building the apps…');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the build failed (see above)');
+
+  let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    say('starting the local Kafka (first run downloads it with Maven)…');
+    const kafka = await startLocalKafka({
+      topics: BILLWERK_TOPICS.map((topic) => ({ topic, numPartitions: 3 })),
+      log: (line) => say(line),
+    });
+    brokers = kafka.brokers;
+    kafkaStartedHere = kafka.started;
+    say(
+      `Kafka ${kafka.started ? 'started' : 'already running'} on ${brokers} (log: ${kafka.logFile})`,
+    );
+  }
+
+  const explicitAuth = process.env.INGRESS_BASIC_AUTH || process.env.INGRESS_PATH_TOKENS;
+  const credentials = devCredentials(join(ROOT, '.data', 'dev-credentials.json'));
+  const ingressPort = Number(process.env.INGRESS_PORT ?? 3000);
+  const ingress: AppSpec = {
+    name: 'ingress',
+    entry: 'dist/apps/ingress/apps/ingress/src/main.js',
+    port: ingressPort,
+    env: {
+      KAFKA_BROKERS: brokers,
+      ...(explicitAuth
+        ? {}
+        : {
+            INGRESS_BASIC_AUTH: `${credentials.source}:${credentials.user}:${credentials.password}`,
+            INGRESS_PATH_TOKENS: `${credentials.source}:${credentials.token}`,
+          }),
+    },
+  };
+  run(ingress);
+  await waitReady('ingress', `http://127.0.0.1:${ingress.port}/health/ready`);
+
+  const base = `http://127.0.0.1:${ingressPort}`;
+  const sample = JSON.stringify({
+    Event: 'ContractCancelled',
+    ContractId: '5e1f1c2a9b8d7e6f5a4b3c2d',
+    CustomerId: '5e1f1c2a9b8d7e6f5a4b3c2e',
+    EntityId: '5e1f1c2a9b8d7e6f5a4b3c2f',
+  });
+  const lines = [
+    '',
+    'billwerk-bridge is running',
+    `  ingress       ${base}/billwerk-hook   (health: ${base}/health/ready, metrics: ${base}/metrics)`,
+    `  Kafka         ${brokers}`,
+    explicitAuth
+      ? '  credentials   from INGRESS_BASIC_AUTH / INGRESS_PATH_TOKENS'
+      : `  credentials   Basic ${credentials.user}:${credentials.password}   or   path token ${credentials.token}   (source "${credentials.source}", kept in .data/dev-credentials.json)`,
+    '',
+    'send a hook:',
+    explicitAuth
+      ? `  curl -i -u <user>:<password> -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`
+      : `  curl -i -u ${credentials.user}:${credentials.password} -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`,
+    'watch a topic:',
+    `  npm run watch -- billwerk.contract.v1`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  for (const line of lines) say(line);
+}
+
+main().catch((error: unknown) => {
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});
