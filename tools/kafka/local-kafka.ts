@@ -85,7 +85,7 @@ const MAVEN_HINT =
 
 function pomFor(version: string): string {
   const logging = isKafka4(version)
-    ? ['log4j-slf4j2-impl', 'log4j-api', 'log4j-core'].map((artifact) =>
+    ? ['log4j-slf4j-impl', 'log4j-api', 'log4j-core'].map((artifact) =>
         dependency('org.apache.logging.log4j', artifact, '2.24.3'),
       )
     : [

@@ -1,4 +1,5 @@
 import { validateHook } from './billwerk-hook.dto';
+import { KNOWN_HOOK_FIELDS } from './event-routing';
 
 const ID = '5e1f1c2a9b8d7e6f5a4b3c2d';
 
@@ -107,5 +108,22 @@ describe('validateHook', () => {
       `{"Event":"ContractCancelled","__proto__":{"ContractId":"${ID}"},"ContractId":"bad"}`,
     ) as unknown;
     expect(problemsOf(body)[0].field).toBe('ContractId');
+  });
+
+  it('validates every combination of fields alike, beyond its cache of shapes', () => {
+    const idFields = [...KNOWN_HOOK_FIELDS].filter(([, kind]) => kind === 'id').map(([f]) => f);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 700; i += 1) {
+      const fields = idFields.filter(() => random() < 0.3);
+      const bad = idFields[Math.floor(random() * idFields.length)];
+      const body: Record<string, unknown> = { Event: 'Anything' };
+      for (const field of fields) body[field] = ID;
+      expect(validateHook(body).valid).toBe(true);
+      body[bad] = 'nope';
+      expect(problemsOf(body)).toEqual([
+        { field: bad, problem: 'must be a billwerk id (24 hexadecimal characters)' },
+      ]);
+    }
   });
 });
