@@ -5,3 +5,7 @@ export * from './event-catalog';
 export * from './event-key';
 export * from './event-routing';
 export * from './topics';
+export * from './envelope-parser';
+export * from './hook-payloads';
+export * from './asyncapi-document';
+export * from './contract-model';

@@ -1,0 +1,49 @@
+import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
+
+/**
+ * What subscribers depend on, reduced to what a compatibility check compares: per topic, its
+ * message types and their fields with types. Descriptions and ordering are not contract.
+ */
+export interface ContractModel {
+  topics: Record<string, { messages: Record<string, { fields: Record<string, string> }> }>;
+}
+
+const ENVELOPE_FIELDS: Record<string, string> = {
+  specversion: 'string',
+  id: 'string',
+  source: 'string',
+  type: 'string',
+  subject: 'string',
+  time: 'date-time',
+  datacontenttype: 'string',
+  retrycount: 'integer',
+  data: 'object',
+};
+
+/** The contract model of everything billwerk-bridge publishes, from the catalog. */
+export function currentContractModel(): ContractModel {
+  const model: ContractModel = { topics: {} };
+  const add = (topic: string, type: string, fields: Record<string, string>): void => {
+    model.topics[topic] ??= { messages: {} };
+    model.topics[topic].messages[type] = {
+      fields: { ...prefixed('envelope', ENVELOPE_FIELDS), ...prefixed('data', fields) },
+    };
+  };
+  for (const [event, definition] of Object.entries(BILLWERK_EVENTS)) {
+    const fields: Record<string, string> = { Event: 'string' };
+    for (const [field, kind] of Object.entries(
+      definition.fields as Record<string, HookFieldKind>,
+    )) {
+      fields[field] = kind;
+    }
+    add(definition.topic, `billwerk.${event}`, fields);
+  }
+  add('billwerk.unrecognized.v1', 'billwerk.*', { Event: 'string' });
+  return model;
+}
+
+function prefixed(prefix: string, fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, type]) => [`${prefix}.${name}`, type]),
+  );
+}
