@@ -1,0 +1,83 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+
+export class PlayScenarioDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  hooks?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  contracts?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  seed?: number;
+}
+
+export class FaultDto {
+  @ValidateIf((fault: FaultDto) => fault.status !== undefined || fault.delayMs === undefined)
+  @IsInt()
+  @Min(400)
+  @Max(599)
+  status?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120_000)
+  delayMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  retryAfterSeconds?: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  count: number = 1;
+
+  @IsIn(['api', 'token', 'all'])
+  scope: 'api' | 'token' | 'all' = 'api';
+}
+
+export class AdvanceClockDto {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(87_600)
+  hours?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5_256_000)
+  minutes?: number;
+}
+
+export class DeliveryQueryDto {
+  @IsOptional()
+  @IsIn(['queued', 'sending', 'retrying', 'delivered', 'dropped', 'not-sent'])
+  status?: 'queued' | 'sending' | 'retrying' | 'delivered' | 'dropped' | 'not-sent';
+
+  @IsOptional()
+  event?: string;
+
+  @IsOptional()
+  orderingKey?: string;
+
+  /** Deliveries whose body names this id (ContractId, CustomerId, …). */
+  @IsOptional()
+  id?: string;
+}
