@@ -1,5 +1,10 @@
 import { createServer } from 'node:net';
-import { ScriptedServer, TOKEN_PATH, withTokens, type Script } from '../../../test/support/scripted-server';
+import {
+  ScriptedServer,
+  TOKEN_PATH,
+  withTokens,
+  type Script,
+} from '../../../test/support/scripted-server';
 import { BillwerkApiClient } from './billwerk-api.client';
 import {
   BillwerkInvalidResponseError,
