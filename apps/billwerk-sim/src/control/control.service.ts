@@ -54,13 +54,11 @@ export class ControlService {
 
   advanceClock(body: unknown): { from: string; to: string; deliveries: string[] } {
     const { days = 0, hours = 0, minutes = 0 } = validateBody(AdvanceClockDto, body);
-    const mark = this.simulation.emitted.length;
-    const span = this.simulation.advanceClock(days * DAY_MS + (hours * 60 + minutes) * 60_000);
-    return {
-      from: span.from.toISOString(),
-      to: span.to.toISOString(),
-      deliveries: this.simulation.emitted.slice(mark),
-    };
+    const from = this.runtime.clock.now();
+    const deliveries = this.simulation.record(() =>
+      this.simulation.advanceClock(days * DAY_MS + (hours * 60 + minutes) * 60_000),
+    );
+    return { from: from.toISOString(), to: this.runtime.clock.now().toISOString(), deliveries };
   }
 
   addFault(body: unknown): ActiveFault {

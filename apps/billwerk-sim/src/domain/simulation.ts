@@ -47,7 +47,8 @@ export interface ContractSeed {
  * the hooks billwerk would send for it, in billwerk's order.
  */
 export class Simulation {
-  private readonly emittedIds: string[] = [];
+  /** Set while `record` runs: the delivery ids emitted meanwhile. */
+  private recording?: string[];
 
   constructor(
     private readonly store: SimStore,
@@ -56,9 +57,16 @@ export class Simulation {
     private readonly sink: HookSink,
   ) {}
 
-  /** Delivery ids emitted so far; `emitted.length` marks a point to read new ones from. */
-  get emitted(): readonly string[] {
-    return this.emittedIds;
+  /** Runs `change` and returns the delivery ids of the hooks it emitted, in order. */
+  record(change: () => void): string[] {
+    const ids: string[] = [];
+    this.recording = ids;
+    try {
+      change();
+    } finally {
+      this.recording = undefined;
+    }
+    return ids;
   }
 
   // ---- reads (what the API serves) ----
@@ -139,17 +147,17 @@ export class Simulation {
     const customer = this.store.customer(customerId);
     const plan = SIM_PLANS[seed.plan ?? 'basic'];
     const start = addDays(this.clock.now(), -(seed.startedDaysAgo ?? 60));
-    const phases: ContractPhase[] = [];
-    if (seed.trialDays !== undefined) {
-      phases.push({ Type: 'Trial', StartDate: start.toISOString(), ...plan, Quantity: 1 });
-    }
-    phases.push({
-      Type: 'Normal',
-      StartDate: addDays(start, seed.trialDays ?? 0).toISOString(),
+    const phase = (Type: ContractPhase['Type'], at: Date): ContractPhase => ({
+      Type,
+      StartDate: at.toISOString(),
       PlanVariantId: plan.PlanVariantId,
       PlanId: plan.PlanId,
       Quantity: 1,
     });
+    const phases =
+      seed.trialDays === undefined
+        ? [phase('Normal', start)]
+        : [phase('Trial', start), phase('Normal', addDays(start, seed.trialDays))];
     const id = newBillwerkId();
     const state: ContractState = {
       contract: {
@@ -162,13 +170,7 @@ export class Simulation {
         Currency: 'EUR',
         Balance: 0,
         StartDate: start.toISOString(),
-        Phases: phases.map(({ Type, StartDate, PlanVariantId, PlanId, Quantity }) => ({
-          Type,
-          StartDate,
-          PlanVariantId,
-          PlanId,
-          Quantity,
-        })),
+        Phases: phases,
         PaymentBearer: {
           Type: 'CreditCard',
           Holder: customer.CustomerName,
@@ -358,7 +360,7 @@ export class Simulation {
    * TrialEndApproaching (lead time before a trial ends) and ContractChanged (Timebased) for each
    * phase that began — trial to normal, or the end of a cancelled contract.
    */
-  advanceClock(ms: number): { from: Date; to: Date } {
+  advanceClock(ms: number): void {
     const span = this.clock.advance(ms);
     const due: Array<{ at: number; fire: () => void }> = [];
     const within = (at: number): boolean => at > span.from.getTime() && at <= span.to.getTime();
@@ -382,7 +384,6 @@ export class Simulation {
       });
     }
     due.sort((a, b) => a.at - b.at).forEach((event) => event.fire());
-    return span;
   }
 
   // ---- internals ----
@@ -475,7 +476,7 @@ export class Simulation {
   /** Sends a hook whose body the catalog defines; also used by the bulk generator. */
   emit<E extends BillwerkEventName>(orderingKey: string, event: E, fields: HookFields<E>): string {
     const { id } = this.sink.enqueue(orderingKey, hookBody(event, fields));
-    this.emittedIds.push(id);
+    this.recording?.push(id);
     return id;
   }
 }

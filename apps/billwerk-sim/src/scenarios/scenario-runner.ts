@@ -60,7 +60,6 @@ export class ScenarioRunner {
   }
 
   private playScripted(scenario: ScenarioDefinition): PlayResult {
-    const mark = this.simulation.emitted.length;
     const customers: Record<string, string> = {};
     const contracts: Record<string, string> = {};
     for (const { ref, ...seed } of scenario.customers) {
@@ -69,8 +68,10 @@ export class ScenarioRunner {
     for (const { ref, customer, ...seed } of scenario.contracts) {
       contracts[ref] = this.simulation.createContract(lookup(customers, customer), seed).Id;
     }
-    for (const step of scenario.steps) this.run(step, customers, contracts);
-    return this.result(scenario.name, customers, contracts, mark);
+    const deliveries = this.simulation.record(() => {
+      for (const step of scenario.steps) this.run(step, customers, contracts);
+    });
+    return this.result(scenario.name, customers, contracts, deliveries);
   }
 
   private run(
@@ -123,7 +124,6 @@ export class ScenarioRunner {
     ];
     if (problems.length > 0) throw new SimInvalidFieldsError(problems);
     const random = seededRandom(params.seed ?? 1);
-    const mark = this.simulation.emitted.length;
     const customers: Record<string, string> = {};
     const contracts: Record<string, string> = {};
     const created = Array.from({ length: contractCount }, (_, index) => {
@@ -140,32 +140,34 @@ export class ScenarioRunner {
       contracts[ref] = contract.Id;
       return { contract, externalCustomerId: customer.ExternalCustomerId };
     });
-    for (let i = 0; i < hooks; i++) {
-      const { contract, externalCustomerId } = created[Math.floor(random() * created.length)];
-      const event = BULK_EVENTS[Math.floor(random() * BULK_EVENTS.length)];
-      const fields = bulkFields(event, {
-        contract,
-        externalCustomerId,
-        entityId: this.entityId,
-        now: this.clock.now(),
-        random,
-      });
-      this.simulation.emit(contract.Id, event, fields);
-    }
-    return this.result(BULK_SCENARIO, customers, contracts, mark);
+    const deliveries = this.simulation.record(() => {
+      for (let i = 0; i < hooks; i++) {
+        const { contract, externalCustomerId } = created[Math.floor(random() * created.length)];
+        const event = BULK_EVENTS[Math.floor(random() * BULK_EVENTS.length)];
+        const fields = bulkFields(event, {
+          contract,
+          externalCustomerId,
+          entityId: this.entityId,
+          now: this.clock.now(),
+          random,
+        });
+        this.simulation.emit(contract.Id, event, fields);
+      }
+    });
+    return this.result(BULK_SCENARIO, customers, contracts, deliveries);
   }
 
   private result(
     scenario: string,
     customers: Record<string, string>,
     contracts: Record<string, string>,
-    mark: number,
+    deliveries: string[],
   ): PlayResult {
     return {
       scenario,
       customers,
       contracts,
-      deliveries: this.simulation.emitted.slice(mark),
+      deliveries,
       now: this.clock.now().toISOString(),
     };
   }
