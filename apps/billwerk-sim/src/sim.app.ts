@@ -24,6 +24,21 @@ export async function createSimApp(
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply) => injectFault(runtime.faults, request, reply));
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The API calls are what a demo watches; control calls are noise at info level.
+    const level =
+      request.url.startsWith('/sim/') || request.url.startsWith('/health/') ? 'debug' : 'info';
+    logger[level](
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request served',
+    );
+    done();
+  });
   fastify.addHook('onClose', (_instance, done) => {
     runtime.sender.close();
     done();

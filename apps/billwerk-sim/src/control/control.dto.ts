@@ -20,7 +20,9 @@ export class PlayScenarioDto {
 
 export class FaultDto {
   @ValidateIf((fault: FaultDto) => fault.status !== undefined || fault.delayMs === undefined)
-  @IsInt()
+  @IsInt({
+    message: 'status must be an integer from 400 to 599 (or give only delayMs for a slow answer)',
+  })
   @Min(400)
   @Max(599)
   status?: number;

@@ -16,7 +16,8 @@ function validated<T extends object>(schema: ClassConstructor<T>, body: object):
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new SimInvalidFieldsError(
-      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`),
+      // class-validator's messages already name the property.
+      errors.flatMap((e) => Object.values(e.constraints ?? {})),
     );
   }
   return instance;
