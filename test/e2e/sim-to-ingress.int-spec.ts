@@ -30,28 +30,30 @@ describe('billwerk simulator → ingress (in-process, real Kafka)', () => {
 
   afterAll(() => ingress.close());
 
-  it.each(['cancel-withdraw', 'cancel-ends', 'trial-ends', 'payment-recovery', 'customer-deleted'])(
-    '%s: every hook is answered 202 on the first attempt',
-    async (scenario) => {
-      sim = await startSim({
-        SIM_WEBHOOK_URL: hookUrl,
-        SIM_WEBHOOK_USER: 'billwerk',
-        SIM_WEBHOOK_PASSWORD: 'hook-pass',
-      });
-      const played = await sim.control<{ deliveries: string[] }>(
-        'POST',
-        `/sim/scenarios/${scenario}/play?wait=true`,
-      );
-      const deliveries = played.body.deliveries.map(
-        (id) => sim!.runtime.sender.get(id) as Delivery,
-      );
-      expect(deliveries.length).toBeGreaterThan(0);
-      for (const delivery of deliveries) {
-        expect(delivery.status).toBe('delivered');
-        expect(delivery.attempts.map((a) => a.status)).toEqual([202]);
-      }
-    },
-  );
+  it.each([
+    'cancel-withdraw',
+    'cancel-ends',
+    'trial-ends',
+    'payment-recovery',
+    'customer-deleted',
+    'customer-deleted-tombstone',
+  ])('%s: every hook is answered 202 on the first attempt', async (scenario) => {
+    sim = await startSim({
+      SIM_WEBHOOK_URL: hookUrl,
+      SIM_WEBHOOK_USER: 'billwerk',
+      SIM_WEBHOOK_PASSWORD: 'hook-pass',
+    });
+    const played = await sim.control<{ deliveries: string[] }>(
+      'POST',
+      `/sim/scenarios/${scenario}/play?wait=true`,
+    );
+    const deliveries = played.body.deliveries.map((id) => sim!.runtime.sender.get(id) as Delivery);
+    expect(deliveries.length).toBeGreaterThan(0);
+    for (const delivery of deliveries) {
+      expect(delivery.status).toBe('delivered');
+      expect(delivery.attempts.map((a) => a.status)).toEqual([202]);
+    }
+  });
 
   it('bulk: hundreds of hooks are all accepted', async () => {
     sim = await startSim({

@@ -282,6 +282,22 @@ describe('hook delivery to the configured URL', () => {
       });
     });
 
+    it('customer-deleted-tombstone: the customer answers with DeletedAt, its contracts 404', async () => {
+      const { contracts, customers } = await play('customer-deleted-tombstone');
+      expect(hooksFor(customers.james, contracts.contract).map((h) => h.Event)).toEqual([
+        'CustomerDeleted',
+        'ContractDeleted',
+      ]);
+      const client = sim!.client();
+      await expect(client.getCustomer(customers.james)).resolves.toMatchObject({
+        DeletedAt: expect.any(String),
+      });
+      await expect(client.getCustomerContracts(customers.james)).resolves.toEqual([]);
+      await expect(client.getContract(contracts.contract)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+    });
+
     it('bulk: N hooks over M contracts, each contract in order', async () => {
       const played = await play('bulk', { hooks: 300, contracts: 20, seed: 7 });
       expect(played.deliveries).toHaveLength(300);

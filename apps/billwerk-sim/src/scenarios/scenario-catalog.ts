@@ -82,4 +82,12 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     ],
     steps: [{ do: 'deleteCustomer', customer: 'anna' }],
   },
+  {
+    name: 'customer-deleted-tombstone',
+    description:
+      'Like customer-deleted, but the customer keeps answering with DeletedAt set (and no contracts) instead of 404.',
+    customers: [james],
+    contracts: [{ ref: 'contract', customer: 'james', startedDaysAgo: 100 }],
+    steps: [{ do: 'deleteCustomer', customer: 'james', keepTombstone: true }],
+  },
 ];

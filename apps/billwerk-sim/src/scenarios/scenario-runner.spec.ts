@@ -22,6 +22,7 @@ describe('ScenarioRunner', () => {
       'trial-ends',
       'payment-recovery',
       'customer-deleted',
+      'customer-deleted-tombstone',
       'bulk',
     ]);
   });
