@@ -134,6 +134,25 @@ describe('hook delivery to the configured URL', () => {
     ]);
   });
 
+  it('sends a hand-written hook, e.g. the older payload generation', async () => {
+    await start();
+    const hook = { Event: 'ContractChanged', ContractId: '5f0c8f4e2b1d4a0012345678' };
+    const sent = await sim!.control<Delivery>('POST', '/sim/hooks', { body: hook });
+    expect(sent.status).toBe(202);
+    expect(sent.body.orderingKey).toBe(hook.ContractId);
+    await sim!.control('POST', '/sim/deliveries/settle');
+    expect(receiver.requests.map(body)).toEqual([hook]);
+
+    const refused = await sim!.control<{ problems: string[] }>('POST', '/sim/hooks', {
+      body: { ContractId: { nested: true } },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.problems).toEqual([
+      'body.Event must be a non-empty string',
+      'body.ContractId must be a string, a number or a list of strings',
+    ]);
+  });
+
   it('records hooks without sending them when no SIM_WEBHOOK_URL is set', async () => {
     sim = await startSim();
     const played = await play('trial-ends');

@@ -46,6 +46,12 @@ export class ControlController {
     return this.control.advanceClock(body);
   }
 
+  @Post('hooks')
+  @HttpCode(HttpStatus.ACCEPTED)
+  sendHook(@Body() body: unknown): Delivery {
+    return this.control.sendHook(body);
+  }
+
   @Post('faults')
   @HttpCode(HttpStatus.CREATED)
   addFault(@Body() body: unknown): ActiveFault {

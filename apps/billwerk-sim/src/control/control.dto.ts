@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 
 export class PlayScenarioDto {
   @IsOptional()
@@ -82,4 +82,14 @@ export class DeliveryQueryDto {
   /** Deliveries whose body names this id (ContractId, CustomerId, …). */
   @IsOptional()
   id?: string;
+}
+
+export class SendHookDto {
+  @IsObject()
+  body!: Record<string, unknown>;
+
+  /** Hooks with the same key are delivered in order; default: ContractId, ContractID or CustomerId. */
+  @IsOptional()
+  @IsString()
+  orderingKey?: string;
 }

@@ -12,7 +12,14 @@ import {
   type ScenarioSummary,
 } from '../scenarios/scenario-runner';
 import { SimRuntime } from '../sim-runtime';
-import { AdvanceClockDto, DeliveryQueryDto, FaultDto, PlayScenarioDto } from './control.dto';
+import {
+  AdvanceClockDto,
+  DeliveryQueryDto,
+  FaultDto,
+  PlayScenarioDto,
+  SendHookDto,
+} from './control.dto';
+import { orderingKeyOf, parseRawHook } from '../domain/hook-body';
 
 export interface PlayAnswer extends PlayResult {
   /** With `?wait=true`: how each emitted hook ended (delivered, dropped or not-sent). */
@@ -59,6 +66,13 @@ export class ControlService {
       this.simulation.advanceClock(days * DAY_MS + (hours * 60 + minutes) * 60_000),
     );
     return { from: from.toISOString(), to: this.runtime.clock.now().toISOString(), deliveries };
+  }
+
+  /** Sends a hand-written hook through the same delivery queue as the scenarios' hooks. */
+  sendHook(body: unknown): Delivery {
+    const request = validateBody(SendHookDto, body);
+    const hook = parseRawHook(request.body);
+    return this.sender.enqueue(request.orderingKey ?? orderingKeyOf(hook), hook);
   }
 
   addFault(body: unknown): ActiveFault {

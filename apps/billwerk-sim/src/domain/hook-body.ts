@@ -1,4 +1,5 @@
 import { BILLWERK_EVENTS, type BillwerkEventName } from '@app/contracts';
+import { SimInvalidFieldsError } from './sim-errors';
 
 type HookValue = string | number | string[];
 
@@ -22,4 +23,32 @@ export function hookBody<E extends BillwerkEventName>(event: E, fields: HookFiel
     if (value !== undefined) body[name] = value;
   }
   return body;
+}
+
+/**
+ * A hand-written hook (`POST /sim/hooks`), e.g. the older `{Event, ContractId}` generation or an
+ * event billwerk has not documented yet: a flat object with a string `Event`.
+ */
+export function parseRawHook(value: unknown): HookBody {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SimInvalidFieldsError(['body must be a JSON object']);
+  }
+  const problems = Object.entries(value).flatMap(([key, field]) =>
+    typeof field === 'string' ||
+    typeof field === 'number' ||
+    (Array.isArray(field) && field.every((item) => typeof item === 'string'))
+      ? []
+      : [`body.${key} must be a string, a number or a list of strings`],
+  );
+  const event = (value as { Event?: unknown }).Event;
+  if (typeof event !== 'string' || event === '')
+    problems.unshift('body.Event must be a non-empty string');
+  if (problems.length > 0) throw new SimInvalidFieldsError(problems);
+  return value as HookBody;
+}
+
+/** The key billwerk orders by: the contract the hook is about, else its customer. */
+export function orderingKeyOf(body: HookBody): string {
+  const key = body.ContractId ?? body.ContractID ?? body.CustomerId;
+  return typeof key === 'string' ? key : 'unkeyed';
 }
