@@ -332,8 +332,9 @@ export class Simulation {
     const contract = this.contract(contractId);
     this.requireRunning(contract);
     const problems: string[] = [];
-    if (!this.store.discounts.has(request.DiscountId))
+    if (!this.store.discounts.has(request.DiscountId)) {
       problems.push(`DiscountId ${request.DiscountId} is not a discount`);
+    }
     const start = request.StartDate ?? this.clock.now().toISOString();
     if (request.EndDate !== undefined && Date.parse(request.EndDate) <= Date.parse(start)) {
       problems.push('EndDate must be after StartDate');
