@@ -51,6 +51,14 @@ describe('billwerk simulator API with the billwerk-api client', () => {
     await expect(client.getCustomerContracts(played.customers.james)).resolves.toHaveLength(1);
   });
 
+  it('tells the simulator time on every answer', async () => {
+    await sim.control('POST', '/sim/clock/advance', { days: 2 });
+    const answer = await fetch(`${sim.url}/health/live`);
+    expect(Date.parse(answer.headers.get('x-sim-now') ?? '')).toBeGreaterThan(
+      Date.now() + 86_400_000,
+    );
+  });
+
   it('answers 401 without a token it issued, and 404 for unknown ids', async () => {
     const anonymous = await fetch(`${sim.url}/api/v1/contracts/${UNKNOWN_ID}`, {
       headers: { authorization: 'Bearer made-up' },

@@ -24,6 +24,11 @@ export async function createSimApp(
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply) => injectFault(runtime.faults, request, reply));
+  // Simulator time runs ahead of the wall clock after /sim/clock/advance: say which "now" an answer is from.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('x-sim-now', runtime.clock.now().toISOString());
+    done(null, payload);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     // The API calls are what a demo watches; control calls are noise at info level.
     const level =
