@@ -1,0 +1,1 @@
+export const SIM_LOGGER = Symbol('SIM_LOGGER');
