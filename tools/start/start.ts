@@ -20,7 +20,8 @@ const say = (line: string): void => {
 interface AppSpec {
   name: string;
   entry: string;
-  port: number;
+  /** Answers 200 once the app can do its work. */
+  readyUrl: string;
   env: Record<string, string>;
 }
 
@@ -110,22 +111,38 @@ async function main(): Promise<void> {
   const explicitAuth = process.env.INGRESS_BASIC_AUTH || process.env.INGRESS_PATH_TOKENS;
   const credentials = devCredentials(join(ROOT, '.data', 'dev-credentials.json'));
   const ingressPort = Number(process.env.INGRESS_PORT ?? 3000);
-  const ingress: AppSpec = {
-    name: 'ingress',
-    entry: 'dist/apps/ingress/apps/ingress/src/main.js',
-    port: ingressPort,
-    env: {
-      KAFKA_BROKERS: brokers,
-      ...(explicitAuth
-        ? {}
-        : {
-            INGRESS_BASIC_AUTH: `${credentials.source}:${credentials.user}:${credentials.password}`,
-            INGRESS_PATH_TOKENS: `${credentials.source}:${credentials.token}`,
-          }),
+  const simPort = Number(process.env.SIM_PORT ?? 3003);
+  const hookUrl = `http://127.0.0.1:${ingressPort}/billwerk-hook`;
+  const apps: AppSpec[] = [
+    {
+      name: 'ingress',
+      entry: 'dist/apps/ingress/apps/ingress/src/main.js',
+      readyUrl: `http://127.0.0.1:${ingressPort}/health/ready`,
+      env: {
+        KAFKA_BROKERS: brokers,
+        ...(explicitAuth
+          ? {}
+          : {
+              INGRESS_BASIC_AUTH: `${credentials.source}:${credentials.user}:${credentials.password}`,
+              INGRESS_PATH_TOKENS: `${credentials.source}:${credentials.token}`,
+            }),
+      },
     },
-  };
-  run(ingress);
-  await waitReady('ingress', `http://127.0.0.1:${ingress.port}/health/ready`);
+    {
+      name: 'sim',
+      entry: 'dist/apps/billwerk-sim/apps/billwerk-sim/src/main.js',
+      readyUrl: `http://127.0.0.1:${simPort}/health/live`,
+      env: {
+        SIM_PORT: String(simPort),
+        SIM_WEBHOOK_URL: process.env.SIM_WEBHOOK_URL ?? `${hookUrl}/${credentials.token}`,
+      },
+    },
+  ];
+  // In order: each app may need the ones before it (the simulator sends hooks to the ingress).
+  for (const app of apps) {
+    run(app);
+    await waitReady(app.name, app.readyUrl);
+  }
 
   const base = `http://127.0.0.1:${ingressPort}`;
   const sample = JSON.stringify({
@@ -138,6 +155,7 @@ async function main(): Promise<void> {
     '',
     'billwerk-bridge is running',
     `  ingress       ${base}/billwerk-hook   (health: ${base}/health/ready, metrics: ${base}/metrics)`,
+    `  simulator     http://127.0.0.1:${simPort}   (billwerk's API subset; scenarios: npm run sim -- list)`,
     `  Kafka         ${brokers}`,
     explicitAuth
       ? '  credentials   from INGRESS_BASIC_AUTH / INGRESS_PATH_TOKENS'
@@ -147,6 +165,8 @@ async function main(): Promise<void> {
     explicitAuth
       ? `  curl -i -u <user>:<password> -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`
       : `  curl -i -u ${credentials.user}:${credentials.password} -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`,
+    'play a billwerk scenario (its hooks go through the ingress):',
+    '  npm run sim -- cancel-withdraw',
     'watch a topic:',
     `  npm run watch -- billwerk.contract.v1`,
     '',
