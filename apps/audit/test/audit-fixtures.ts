@@ -46,7 +46,7 @@ export function auditRecords(
 export function cloudEventJson(
   event: string,
   data: Record<string, unknown>,
-  id = randomUUID(),
+  id: string = randomUUID(),
 ): string {
   return JSON.stringify({
     specversion: '1.0',

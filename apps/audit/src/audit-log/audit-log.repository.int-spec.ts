@@ -4,6 +4,9 @@ import { auditRecord, auditRecords, billwerkId } from '../../test/audit-fixtures
 import { openAuditDatabase } from './audit-data-source';
 import { AuditLogRepository } from './audit-log.repository';
 
+// The project-level testTimeout is not applied by Jest 30; these wait on Kafka and databases.
+jest.setTimeout(120_000);
+
 describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase) => {
   let database: TestDatabase;
   let dataSource: DataSource;
