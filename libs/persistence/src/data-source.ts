@@ -21,7 +21,7 @@ export interface DataSourceParts {
 }
 
 /** Fail fast instead of hanging when the database is gone; the caller retries with backoff. */
-const CONNECT_TIMEOUT_MS = 3000;
+const CONNECT_TIMEOUT_MS = 10_000;
 const QUERY_TIMEOUT_MS = 30_000;
 
 /** A TypeORM data source (not yet initialised): Postgres when a URL is given, else SQLite. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource } from 'typeorm';
 import { databaseKind } from './data-source';
 
 /** A stable 64-bit advisory lock key (as a decimal string) for a lock name. */
@@ -8,26 +8,27 @@ export function advisoryLockKey(name: string): string {
 }
 
 /**
- * Runs pending migrations, each in its own transaction. On Postgres a session advisory lock
- * serialises replicas starting together: the second waits, then finds nothing left to run.
- * SQLite is one file owned by one process, so it needs no lock. Returns the names it ran.
+ * Runs pending migrations, each in its own transaction, and returns the names it ran. On Postgres a
+ * session advisory lock serialises replicas starting together: the second waits, then finds
+ * nothing left to run. The migrations run on the connection that holds the lock, so a pool of one
+ * connection cannot deadlock. SQLite is one file owned by one process and needs no lock.
  */
 export async function runMigrationsLocked(
   dataSource: DataSource,
   lockName: string,
 ): Promise<string[]> {
-  if (databaseKind(dataSource) !== 'postgres') {
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
-  }
-  const key = advisoryLockKey(lockName);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
+  const postgres = databaseKind(dataSource) === 'postgres';
+  const key = advisoryLockKey(lockName);
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    if (postgres) await runner.query('SELECT pg_advisory_lock($1)', [key]);
     try {
-      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      return (await executor.executePendingMigrations()).map((migration) => migration.name);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [key]);
+      if (postgres) await runner.query('SELECT pg_advisory_unlock($1)', [key]);
     }
   } finally {
     await runner.release();
