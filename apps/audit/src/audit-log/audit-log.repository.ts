@@ -2,8 +2,8 @@ import { databaseKind, type DatabaseKind } from '@app/persistence';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
-import type { AuditRecord, StoredAuditRecord } from './audit-record';
-import { chainHash, GENESIS_HASH } from './hash-chain';
+import type { AuditRecord } from './audit-record';
+import { canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
 
 export interface AuditEventFilter {
   customerId?: string;
@@ -79,7 +79,12 @@ const INSERT_CHUNK = 1000;
 /** Rows read per round trip when walking the table (export, verify). */
 export const READ_CHUNK = 1000;
 
-function rowValues(row: StoredAuditRecord): unknown[] {
+function rowValues(
+  row: AuditRecord,
+  dataJson: string,
+  headersJson: string,
+  hash: string,
+): unknown[] {
   return [
     row.eventId,
     row.type,
@@ -94,9 +99,9 @@ function rowValues(row: StoredAuditRecord): unknown[] {
     row.receivedAt,
     row.recordedAt,
     row.retryCount,
-    JSON.stringify(row.data),
-    JSON.stringify(row.headers),
-    row.hash,
+    dataJson,
+    headersJson,
+    hash,
   ];
 }
 
@@ -110,6 +115,12 @@ function placeholders(kind: DatabaseKind, rows: number, columns: number): string
     tuples.push(`(${cells.join(',')})`);
   }
   return tuples.join(',');
+}
+
+/** Postgres 23505 and SQLite SQLITE_CONSTRAINT_UNIQUE: a unique constraint refused a row. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Postgres advisory lock key of a topic (the partition is the second key). */
@@ -134,13 +145,22 @@ export class AuditLogRepository {
   /**
    * Appends one topic-partition's messages in one transaction, chaining each row's hash to the
    * one before it. Messages already stored (at or below the stored head offset, or with a known
-   * event id) are skipped, so a redelivered batch writes nothing. A concurrent writer that slips
-   * past these checks hits a unique constraint and the whole transaction fails and is retried:
-   * silently skipping a row would leave a hole in the chain.
+   * event id) are skipped, so a redelivered batch writes nothing. Skipping happens before hashing:
+   * an INSERT that silently skipped a row would leave a hole in the chain, so a conflict fails
+   * the transaction instead and the batch is retried with the event ids looked up.
    */
   appendIfAbsent(topic: string, partition: number, records: AuditRecord[]): Promise<AppendOutcome> {
+    const attempt = (lookUpEventIds: boolean): Promise<AppendOutcome> =>
+      this.dataSource.transaction((manager) =>
+        this.append(manager, topic, partition, records, lookUpEventIds),
+      );
+    // Redeliveries are recognised by offset; an event id already stored at another offset is
+    // rare, so its look-up runs only after a unique violation rolled the first attempt back.
     const write = (): Promise<AppendOutcome> =>
-      this.dataSource.transaction((manager) => this.append(manager, topic, partition, records));
+      attempt(false).catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        return attempt(true);
+      });
     if (this.kind === 'postgres') return write();
     const queued = this.writeQueue.then(write, write);
     this.writeQueue = queued.catch(() => undefined);
@@ -152,6 +172,7 @@ export class AuditLogRepository {
     topic: string,
     partition: number,
     records: AuditRecord[],
+    lookUpEventIds: boolean,
   ): Promise<AppendOutcome> {
     if (this.kind === 'postgres') {
       // Two writers on one partition (a rebalance in flight) must not fork the chain.
@@ -159,23 +180,26 @@ export class AuditLogRepository {
     }
     const head = await this.head(manager, topic, partition);
     const headOffset = head === undefined ? -1n : BigInt(head.offset);
-    const known = await this.knownEventIds(
-      manager,
-      records.map((record) => record.eventId),
-    );
-    const fresh: StoredAuditRecord[] = [];
+    const known = lookUpEventIds
+      ? await this.knownEventIds(
+          manager,
+          records.map((record) => record.eventId),
+        )
+      : new Set<string>();
+    const fresh: unknown[][] = [];
     let previous = head?.hash ?? GENESIS_HASH;
     for (const record of records) {
       if (BigInt(record.offset) <= headOffset || known.has(record.eventId)) continue;
       known.add(record.eventId);
-      previous = chainHash(previous, record);
-      fresh.push({ ...record, hash: previous });
+      const canonical = canonicalRow(record);
+      previous = chainHash(previous, canonical.content);
+      fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
     }
     for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
       const chunk = fresh.slice(start, start + INSERT_CHUNK);
       await manager.query(
         `INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${placeholders(this.kind, chunk.length, COLUMNS.length)}`,
-        chunk.flatMap(rowValues),
+        chunk.flat(),
       );
     }
     return { written: fresh.length, duplicates: records.length - fresh.length };
@@ -299,7 +323,7 @@ export class AuditLogRepository {
         .limit(READ_CHUNK)
         .getMany();
       for (const row of rows) {
-        const expected = chainHash(previous, row);
+        const expected = chainHash(previous, canonicalRow(row).content);
         if (expected !== row.hash) {
           report.brokenLinks += 1;
           report.firstBrokenLink ??= {

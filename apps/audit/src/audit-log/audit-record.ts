@@ -23,7 +23,3 @@ export interface AuditRecord {
   data: unknown;
   headers: StoredHeaders;
 }
-
-export interface StoredAuditRecord extends AuditRecord {
-  hash: string;
-}

@@ -1,5 +1,5 @@
 import { auditRecord } from '../../test/audit-fixtures';
-import { canonicalJson, chainHash, GENESIS_HASH } from './hash-chain';
+import { canonicalJson, canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
@@ -13,25 +13,31 @@ describe('canonicalJson', () => {
   });
 });
 
+describe('canonicalRow', () => {
+  it('is canonicalJson of exactly the record fields, with data and headers reusable', () => {
+    const record = auditRecord({ subject: null, data: { b: [2, 1], a: { y: 1, x: null } } });
+    const row = canonicalRow({ ...record, seq: '17' } as typeof record);
+    expect(row.content).toBe(canonicalJson(record));
+    expect(row.dataJson).toBe('{"a":{"x":null,"y":1},"b":[2,1]}');
+    expect(row.headersJson).toBe(canonicalJson(record.headers));
+  });
+});
+
 describe('chainHash', () => {
   const record = auditRecord({ eventId: '6f1c7d1e-0000-4000-8000-000000000001' });
+  const hash = (previous: string, r: typeof record): string =>
+    chainHash(previous, canonicalRow(r).content);
 
   it('is a SHA-256 hex digest that depends on the previous hash', () => {
-    const first = chainHash(GENESIS_HASH, record);
+    const first = hash(GENESIS_HASH, record);
     expect(first).toMatch(/^[0-9a-f]{64}$/);
-    expect(chainHash(first, record)).not.toBe(first);
+    expect(hash(first, record)).not.toBe(first);
   });
 
   it('changes when any field changes', () => {
-    const base = chainHash(GENESIS_HASH, record);
-    expect(chainHash(GENESIS_HASH, { ...record, retryCount: 1 })).not.toBe(base);
-    expect(chainHash(GENESIS_HASH, { ...record, data: { Event: 'Other' } })).not.toBe(base);
-    expect(chainHash(GENESIS_HASH, { ...record, offset: '1' })).not.toBe(base);
-  });
-
-  it('ignores columns outside the hashed content (a row read back with its seq)', () => {
-    expect(chainHash(GENESIS_HASH, { ...record, seq: '17' } as typeof record)).toBe(
-      chainHash(GENESIS_HASH, record),
-    );
+    const base = hash(GENESIS_HASH, record);
+    expect(hash(GENESIS_HASH, { ...record, retryCount: 1 })).not.toBe(base);
+    expect(hash(GENESIS_HASH, { ...record, data: { Event: 'Other' } })).not.toBe(base);
+    expect(hash(GENESIS_HASH, { ...record, offset: '1' })).not.toBe(base);
   });
 });

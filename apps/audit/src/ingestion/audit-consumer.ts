@@ -16,6 +16,11 @@ export interface AuditConsumerOptions {
   retry: { initialMs: number; maxMs: number };
 }
 
+interface PartitionWrite {
+  done: Promise<boolean>;
+  firstOffset: string;
+}
+
 interface Rejected {
   message: KafkaMessage;
   problem: string;
@@ -39,6 +44,8 @@ const HEARTBEAT_SLICE_MS = 1000;
 export class AuditConsumer {
   private consumer: Consumer | undefined;
   private readonly stopping = new AbortController();
+  /** The latest write per topic-partition: resolves true once stored and committed. */
+  private readonly writes = new Map<string, PartitionWrite>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -72,16 +79,37 @@ export class AuditConsumer {
     });
   }
 
-  /** Lets the batch in hand finish (or abandons its retry wait uncommitted), then leaves the group. */
+  /**
+   * Stops taking batches, lets the writes in hand finish and commit (a write waiting out a database
+   * outage is abandoned uncommitted), then leaves the group.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
+    await Promise.all([...this.writes.values()].map((write) => write.done));
     await this.consumer?.disconnect();
   }
 
+  /**
+   * Parses the batch and hands it to its partition's writer, then returns so KafkaJS fetches the
+   * next batch while this one is written: fetching and writing overlap. Each partition has at most
+   * one write in flight, and its offset is committed only once that write committed.
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition } = batch;
-    if (batch.messages.length === 0) return;
+    if (batch.messages.length === 0 || this.stopping.signal.aborted) return;
+    const key = `${topic}/${partition}`;
+    const previous = this.writes.get(key);
+    if (previous !== undefined && !(await previous.done)) {
+      // The fetch position is already past a batch that was not stored: go back to it.
+      this.writes.delete(key);
+      if (!this.stopping.signal.aborted) {
+        this.consumer?.seek({ topic, partition, offset: previous.firstOffset });
+      }
+      return;
+    }
+    if (this.stopping.signal.aborted) return;
+
     const endTimer = this.metrics.batchDuration.startTimer();
     const recordedAt = new Date();
     const records: AuditRecord[] = [];
@@ -91,21 +119,45 @@ export class AuditConsumer {
       if (parsed.ok) records.push(parsed.record);
       else rejected.push({ message, problem: parsed.problem });
     }
-
-    const stored = await this.untilStored(payload, () =>
-      this.store(topic, partition, records, rejected),
-    );
-    // Stopping, or the partition moved to another member: nothing committed, it is redelivered.
-    if (!stored) return;
-
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    const done = this.untilStored(payload, () => this.store(topic, partition, records, rejected))
+      .then(async (stored) => {
+        // Stopping, or the partition moved to another member: nothing committed, it is redelivered.
+        if (!stored) return false;
+        await this.commit(topic, partition, next);
+        endTimer();
+        this.metrics.batchSize.observe(batch.messages.length);
+        this.metrics.consumerLag.set(
+          { topic, partition },
+          Number(BigInt(batch.highWatermark) - BigInt(next)),
+        );
+        return true;
+      })
+      .catch((error: unknown) => {
+        // A heartbeat refused during a rebalance ends the wait: the batch is redelivered.
+        this.logger.warn(
+          { topic, partition, err: errorText(error) },
+          'batch abandoned uncommitted',
+        );
+        return false;
+      });
+    this.writes.set(key, { done, firstOffset: batch.messages[0].offset });
     payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);
-    const next = BigInt(batch.lastOffset()) + 1n;
-    await payload.commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: next.toString() }] }],
-    });
-    endTimer();
-    this.metrics.batchSize.observe(batch.messages.length);
-    this.metrics.consumerLag.set({ topic, partition }, Number(BigInt(batch.highWatermark) - next));
+  }
+
+  /**
+   * A failed commit loses nothing: the rows are stored, and the messages come back and are
+   * skipped as already stored (after a rebalance, or at the next start).
+   */
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
+    try {
+      await this.consumer?.commitOffsets([{ topic, partition, offset }]);
+    } catch (error) {
+      this.logger.warn(
+        { topic, partition, offset, err: errorText(error) },
+        'offset commit failed; the stored batch will be redelivered and skipped',
+      );
+    }
   }
 
   private async store(
