@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The built audit app as operators run it, killed with SIGKILL at arbitrary points. */
-describe('audit process killed mid-stream', () => {
+describe('audit process killed mid-stream, then stopped', () => {
   let kafka: PrivateKafka;
   let database: TestDatabase;
   let client: Client;
@@ -42,7 +42,7 @@ describe('audit process killed mid-stream', () => {
     AUDIT_GROUP_ID: groupId,
     AUDIT_PORT: String(port),
     AUDIT_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   });
   const groupId = uniqueName('audit-sigkill');
   let port: number;
@@ -130,5 +130,29 @@ describe('audit process killed mid-stream', () => {
     });
     const report = (await verify.json()) as { ok: boolean };
     expect(report.ok).toBe(true);
+  });
+
+  it('stops gracefully on SIGTERM with every stored row committed', async () => {
+    const running = child as ChildProcess;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      running.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    running.kill('SIGTERM');
+    const { code, signal } = await exited;
+    // Nest re-raises the signal after closing the app.
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(output).toContain('audit consumer stopped');
+
+    const admin = testKafka([kafka.brokers]).admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [...BILLWERK_TOPICS] });
+    await admin.disconnect();
+    const committed = offsets
+      .flatMap((topic) => topic.partitions)
+      .reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+    const { rows } = await client.query<{ count: string }>(
+      'SELECT COUNT(*) AS count FROM audit_events',
+    );
+    expect(committed).toBe(Number(rows[0].count));
   });
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigValidationError } from '@app/config';
+import { exitOnStartupError } from '@app/config';
 import { createLogger } from '@app/observability';
 import { createAuditApp } from './audit.app';
 import { loadAuditConfig } from './config/audit.config';
@@ -12,13 +12,4 @@ async function bootstrap(): Promise<void> {
   logger.info({ url: `http://${config.http.host}:${config.http.port}/audit` }, 'audit listening');
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-  } else {
-    process.stderr.write(
-      `audit failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+bootstrap().catch((error: unknown) => exitOnStartupError('audit start-up', error));

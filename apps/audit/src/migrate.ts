@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigValidationError } from '@app/config';
+import { exitOnStartupError } from '@app/config';
 import { createLogger } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
 import { openAuditDatabase } from './audit-log/audit-data-source';
@@ -17,13 +17,4 @@ async function migrate(): Promise<void> {
   );
 }
 
-migrate().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-  } else {
-    process.stderr.write(
-      `audit migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+migrate().catch((error: unknown) => exitOnStartupError('audit migration', error));

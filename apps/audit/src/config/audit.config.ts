@@ -1,8 +1,7 @@
-import { ConfigValidationError, validateEnvironment } from '@app/config';
+import { ConfigValidationError, IntegerSetting, validateEnvironment } from '@app/config';
 import { parseBrokers } from '@app/messaging';
 import type { DatabaseSettings } from '@app/persistence';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 const TOKEN = '[A-Za-z0-9._~+/=-]{16,}';
@@ -19,10 +18,7 @@ export class AuditDatabaseEnvironment {
   @IsString()
   AUDIT_SQLITE_PATH: string = '.data/audit.sqlite';
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerSetting(1, 100)
   AUDIT_DB_POOL_SIZE: number = 10;
 
   @IsIn(LOG_LEVELS)
@@ -31,10 +27,7 @@ export class AuditDatabaseEnvironment {
 
 /** The audit app's environment: names here are a contract with operators (README, settings). */
 export class AuditEnvironment extends AuditDatabaseEnvironment {
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntegerSetting(1, 65535)
   AUDIT_PORT: number = 3002;
 
   @IsString()
@@ -53,34 +46,19 @@ export class AuditEnvironment extends AuditDatabaseEnvironment {
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
   AUDIT_GROUP_ID: string = 'billwerk-audit';
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerSetting(1, 1000)
   KAFKA_TOPIC_PARTITIONS: number = 3;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntegerSetting(1, 10)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @IntegerSetting(1, 64)
   AUDIT_PARTITIONS_CONCURRENCY: number = 3;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @IntegerSetting(10, 60_000)
   AUDIT_RETRY_INITIAL_MS: number = 200;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntegerSetting(100, 600_000)
   AUDIT_RETRY_MAX_MS: number = 30_000;
 
   @IsIn(['true', 'false'])
