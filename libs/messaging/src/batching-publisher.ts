@@ -6,9 +6,10 @@ import {
 } from './publish-errors';
 
 export interface OutgoingMessage {
-  key: string;
-  value: string;
-  headers: Record<string, string>;
+  key: string | Buffer | null;
+  /** A Buffer forwards bytes that are not (valid) text unchanged, e.g. to a dead-letter topic. */
+  value: string | Buffer;
+  headers: Record<string, string | string[]>;
 }
 
 export interface TopicBatch {

@@ -1,0 +1,348 @@
+import { databaseKind, type DatabaseKind } from '@app/persistence';
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { AuditEventEntity } from './audit-event.entity';
+import type { AuditRecord } from './audit-record';
+import { canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
+
+export interface AuditEventFilter {
+  customerId?: string;
+  contractId?: string;
+  type?: string;
+  source?: string;
+  /** Inclusive lower bound on `receivedAt` (ISO). */
+  from?: string;
+  /** Exclusive upper bound on `receivedAt` (ISO). */
+  to?: string;
+}
+
+/** A keyset position: the last row a page ended with. */
+export interface AuditPosition {
+  receivedAt: string;
+  seq: string;
+}
+
+export interface AuditPageRequest extends AuditEventFilter {
+  order: 'asc' | 'desc';
+  limit: number;
+  after?: AuditPosition;
+}
+
+export interface AuditPage {
+  items: AuditEventEntity[];
+  /** Set when more rows follow the last item. */
+  next?: AuditPosition;
+}
+
+export interface AppendOutcome {
+  written: number;
+  /** Messages already stored (same position or same event id): redeliveries. */
+  duplicates: number;
+}
+
+export interface BrokenLink {
+  offset: string;
+  eventId: string;
+  storedHash: string;
+  expectedHash: string;
+}
+
+export interface ChainReport {
+  topic: string;
+  partition: number;
+  rowsChecked: number;
+  brokenLinks: number;
+  firstBrokenLink: BrokenLink | null;
+}
+
+const COLUMNS = [
+  'event_id',
+  'type',
+  'source',
+  'subject',
+  'contract_id',
+  'customer_id',
+  'topic',
+  'kafka_partition',
+  'kafka_offset',
+  'kafka_timestamp',
+  'received_at',
+  'recorded_at',
+  'retry_count',
+  'data',
+  'headers',
+  'hash',
+] as const;
+
+/** Rows per INSERT statement: 16 000 parameters stay below both databases' limits. */
+const INSERT_CHUNK = 1000;
+/** Rows read per round trip when walking the table (export, verify). */
+export const READ_CHUNK = 1000;
+
+function rowValues(
+  row: AuditRecord,
+  dataJson: string,
+  headersJson: string,
+  hash: string,
+): unknown[] {
+  return [
+    row.eventId,
+    row.type,
+    row.source,
+    row.subject,
+    row.contractId,
+    row.customerId,
+    row.topic,
+    row.partition,
+    row.offset,
+    row.kafkaTimestamp,
+    row.receivedAt,
+    row.recordedAt,
+    row.retryCount,
+    dataJson,
+    headersJson,
+    hash,
+  ];
+}
+
+function placeholders(kind: DatabaseKind, rows: number, columns: number): string {
+  const tuples: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const cells: string[] = [];
+    for (let column = 1; column <= columns; column += 1) {
+      cells.push(kind === 'postgres' ? `$${row * columns + column}` : '?');
+    }
+    tuples.push(`(${cells.join(',')})`);
+  }
+  return tuples.join(',');
+}
+
+/** Postgres 23505 and SQLite SQLITE_CONSTRAINT_UNIQUE: a unique constraint refused a row. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Postgres advisory lock key of a topic (the partition is the second key). */
+function topicLockKey(topic: string): number {
+  return createHash('sha256').update(topic).digest().readInt32BE(0);
+}
+
+/**
+ * The audit table. Only appends and reads: there is deliberately no update or delete path.
+ */
+export class AuditLogRepository {
+  readonly kind: DatabaseKind;
+  private readonly events: Repository<AuditEventEntity>;
+  /** SQLite has one connection: its write transactions must not interleave. */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.kind = databaseKind(dataSource);
+    this.events = dataSource.getRepository(AuditEventEntity);
+  }
+
+  /**
+   * Appends one topic-partition's messages in one transaction, chaining each row's hash to the
+   * one before it. Messages already stored (at or below the stored head offset, or with a known
+   * event id) are skipped, so a redelivered batch writes nothing. Skipping happens before hashing:
+   * an INSERT that silently skipped a row would leave a hole in the chain, so a conflict fails
+   * the transaction instead and the batch is retried with the event ids looked up.
+   */
+  appendIfAbsent(topic: string, partition: number, records: AuditRecord[]): Promise<AppendOutcome> {
+    const attempt = (lookUpEventIds: boolean): Promise<AppendOutcome> =>
+      this.dataSource.transaction((manager) =>
+        this.append(manager, topic, partition, records, lookUpEventIds),
+      );
+    // Redeliveries are recognised by offset; an event id already stored at another offset is
+    // rare, so its look-up runs only after a unique violation rolled the first attempt back.
+    const write = (): Promise<AppendOutcome> =>
+      attempt(false).catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        return attempt(true);
+      });
+    if (this.kind === 'postgres') return write();
+    const queued = this.writeQueue.then(write, write);
+    this.writeQueue = queued.catch(() => undefined);
+    return queued;
+  }
+
+  private async append(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    records: AuditRecord[],
+    lookUpEventIds: boolean,
+  ): Promise<AppendOutcome> {
+    if (this.kind === 'postgres') {
+      // Two writers on one partition (a rebalance in flight) must not fork the chain.
+      await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [topicLockKey(topic), partition]);
+    }
+    const head = await this.head(manager, topic, partition);
+    const headOffset = head === undefined ? -1n : BigInt(head.offset);
+    const known = lookUpEventIds
+      ? await this.knownEventIds(
+          manager,
+          records.map((record) => record.eventId),
+        )
+      : new Set<string>();
+    const fresh: unknown[][] = [];
+    let previous = head?.hash ?? GENESIS_HASH;
+    for (const record of records) {
+      if (BigInt(record.offset) <= headOffset || known.has(record.eventId)) continue;
+      known.add(record.eventId);
+      const canonical = canonicalRow(record);
+      previous = chainHash(previous, canonical.content);
+      fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
+    }
+    for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
+      const chunk = fresh.slice(start, start + INSERT_CHUNK);
+      await manager.query(
+        `INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${placeholders(this.kind, chunk.length, COLUMNS.length)}`,
+        chunk.flat(),
+      );
+    }
+    return { written: fresh.length, duplicates: records.length - fresh.length };
+  }
+
+  private async head(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+  ): Promise<{ offset: string; hash: string } | undefined> {
+    const row = await manager
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .select(['e.seq', 'e.offset', 'e.hash'])
+      .where('e.topic = :topic AND e.partition = :partition', { topic, partition })
+      .orderBy('e.offset', 'DESC')
+      .limit(1)
+      .getOne();
+    return row ?? undefined;
+  }
+
+  private async knownEventIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+      const rows = await manager
+        .getRepository(AuditEventEntity)
+        .createQueryBuilder('e')
+        .select(['e.seq', 'e.eventId'])
+        .where('e.eventId IN (:...ids)', { ids: ids.slice(start, start + INSERT_CHUNK) })
+        .getMany();
+      for (const row of rows) known.add(row.eventId);
+    }
+    return known;
+  }
+
+  findByEventId(eventId: string): Promise<AuditEventEntity | null> {
+    return this.events.findOneBy({ eventId });
+  }
+
+  /** One page in (receivedAt, seq) order, served by the (filter, received_at, seq) indexes. */
+  async page(request: AuditPageRequest): Promise<AuditPage> {
+    const direction = request.order === 'asc' ? 'ASC' : 'DESC';
+    const query = this.events.createQueryBuilder('e');
+    const equal = {
+      customerId: request.customerId,
+      contractId: request.contractId,
+      type: request.type,
+      source: request.source,
+    };
+    for (const [field, value] of Object.entries(equal)) {
+      if (value !== undefined) query.andWhere(`e.${field} = :${field}`, { [field]: value });
+    }
+    if (request.from !== undefined) query.andWhere('e.receivedAt >= :from', { from: request.from });
+    if (request.to !== undefined) query.andWhere('e.receivedAt < :to', { to: request.to });
+    if (request.after !== undefined) {
+      query.andWhere(
+        `(e.receivedAt, e.seq) ${request.order === 'asc' ? '>' : '<'} (:afterTime, :afterSeq)`,
+        { afterTime: request.after.receivedAt, afterSeq: Number(request.after.seq) },
+      );
+    }
+    const rows = await query
+      .orderBy('e.receivedAt', direction)
+      .addOrderBy('e.seq', direction)
+      .limit(request.limit + 1)
+      .getMany();
+    const items = rows.slice(0, request.limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      next:
+        rows.length > request.limit ? { receivedAt: last.receivedAt, seq: last.seq } : undefined,
+    };
+  }
+
+  /** Every matching row in ascending order, a chunk at a time: memory stays flat. */
+  async *stream(filter: AuditEventFilter): AsyncGenerator<AuditEventEntity> {
+    let after: AuditPosition | undefined;
+    do {
+      const page = await this.page({ ...filter, order: 'asc', limit: READ_CHUNK, after });
+      yield* page.items;
+      after = page.next;
+    } while (after !== undefined);
+  }
+
+  /** Recomputes every topic-partition's hash chain from its first row. */
+  async verify(): Promise<ChainReport[]> {
+    const partitions = await this.events
+      .createQueryBuilder('e')
+      .select('e.topic', 'topic')
+      .addSelect('e.partition', 'partition')
+      .distinct(true)
+      .orderBy('topic')
+      .addOrderBy('partition')
+      .getRawMany<{ topic: string; partition: number }>();
+    const reports: ChainReport[] = [];
+    for (const { topic, partition } of partitions) {
+      reports.push(await this.verifyPartition(topic, Number(partition)));
+    }
+    return reports;
+  }
+
+  private async verifyPartition(topic: string, partition: number): Promise<ChainReport> {
+    const report: ChainReport = {
+      topic,
+      partition,
+      rowsChecked: 0,
+      brokenLinks: 0,
+      firstBrokenLink: null,
+    };
+    let previous = GENESIS_HASH;
+    let afterOffset = '-1';
+    for (;;) {
+      const rows = await this.events
+        .createQueryBuilder('e')
+        .where('e.topic = :topic AND e.partition = :partition AND e.offset > :afterOffset', {
+          topic,
+          partition,
+          afterOffset: Number(afterOffset),
+        })
+        .orderBy('e.offset', 'ASC')
+        .limit(READ_CHUNK)
+        .getMany();
+      for (const row of rows) {
+        const expected = chainHash(previous, canonicalRow(row).content);
+        if (expected !== row.hash) {
+          report.brokenLinks += 1;
+          report.firstBrokenLink ??= {
+            offset: row.offset,
+            eventId: row.eventId,
+            storedHash: row.hash,
+            expectedHash: expected,
+          };
+        }
+        // Continue from the stored hash: one edit reports one break, not every row after it.
+        previous = row.hash;
+        report.rowsChecked += 1;
+      }
+      if (rows.length < READ_CHUNK) return report;
+      afterOffset = rows[rows.length - 1].offset;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

@@ -1,0 +1,43 @@
+import { auditRecord } from '../../test/audit-fixtures';
+import { canonicalJson, canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+
+  it('gives equal text for equal values whatever the key order', () => {
+    expect(canonicalJson({ x: 'é', y: [1.5] })).toBe(canonicalJson({ y: [1.5], x: 'é' }));
+  });
+});
+
+describe('canonicalRow', () => {
+  it('is canonicalJson of exactly the record fields, with data and headers reusable', () => {
+    const record = auditRecord({ subject: null, data: { b: [2, 1], a: { y: 1, x: null } } });
+    const row = canonicalRow({ ...record, seq: '17' } as typeof record);
+    expect(row.content).toBe(canonicalJson(record));
+    expect(row.dataJson).toBe('{"a":{"x":null,"y":1},"b":[2,1]}');
+    expect(row.headersJson).toBe(canonicalJson(record.headers));
+  });
+});
+
+describe('chainHash', () => {
+  const record = auditRecord({ eventId: '6f1c7d1e-0000-4000-8000-000000000001' });
+  const hash = (previous: string, r: typeof record): string =>
+    chainHash(previous, canonicalRow(r).content);
+
+  it('is a SHA-256 hex digest that depends on the previous hash', () => {
+    const first = hash(GENESIS_HASH, record);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash(first, record)).not.toBe(first);
+  });
+
+  it('changes when any field changes', () => {
+    const base = hash(GENESIS_HASH, record);
+    expect(hash(GENESIS_HASH, { ...record, retryCount: 1 })).not.toBe(base);
+    expect(hash(GENESIS_HASH, { ...record, data: { Event: 'Other' } })).not.toBe(base);
+    expect(hash(GENESIS_HASH, { ...record, offset: '1' })).not.toBe(base);
+  });
+});

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from './audit-record';
+
+/** The "previous hash" of the first row of a topic-partition. */
+export const GENESIS_HASH = '';
+
+/** JSON with object keys sorted at every depth: equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const entries = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+export interface CanonicalRow {
+  /** The row's hashed content: canonical JSON of every AuditRecord field, keys sorted. */
+  content: string;
+  /** Canonical JSON of `data` and `headers`, reused as the jsonb values written. */
+  dataJson: string;
+  headersJson: string;
+}
+
+/**
+ * The canonical content of a row, spelled out field by field in sorted key order: equal to
+ * `canonicalJson` of the record's fields, but `data` and `headers` are serialised once for both
+ * the hash and the INSERT. Extra columns (a row read back with its seq) are not part of it.
+ */
+export function canonicalRow(record: AuditRecord): CanonicalRow {
+  const text = JSON.stringify;
+  const dataJson = canonicalJson(record.data);
+  const headersJson = canonicalJson(record.headers);
+  const content =
+    `{"contractId":${text(record.contractId)},"customerId":${text(record.customerId)},` +
+    `"data":${dataJson},"eventId":${text(record.eventId)},"headers":${headersJson},` +
+    `"kafkaTimestamp":${text(record.kafkaTimestamp)},"offset":${text(record.offset)},` +
+    `"partition":${text(record.partition)},"receivedAt":${text(record.receivedAt)},` +
+    `"recordedAt":${text(record.recordedAt)},"retryCount":${text(record.retryCount)},` +
+    `"source":${text(record.source)},"subject":${text(record.subject)},` +
+    `"topic":${text(record.topic)},"type":${text(record.type)}}`;
+  return { content, dataJson, headersJson };
+}
+
+/**
+ * SHA-256 over the previous row's hash (same topic-partition) and this row's canonical content:
+ * editing a row breaks its own hash, deleting one breaks its successor's.
+ */
+export function chainHash(previousHash: string, content: string): string {
+  return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
+}

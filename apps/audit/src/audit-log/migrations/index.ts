@@ -1,0 +1,8 @@
+import { CreateAuditEvents1764090000000 } from './1764090000000-create-audit-events';
+import { AuditEventsAppendOnly1764090000001 } from './1764090000001-audit-events-append-only';
+
+/** In order; every dialect runs the same list. */
+export const AUDIT_MIGRATIONS = [
+  CreateAuditEvents1764090000000,
+  AuditEventsAppendOnly1764090000001,
+];

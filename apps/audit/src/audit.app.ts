@@ -1,0 +1,42 @@
+import { createLogger, PinoNestLogger } from '@app/observability';
+import { describeDatabase } from '@app/persistence';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { openAuditDatabase } from './audit-log/audit-data-source';
+import { AuditModule } from './audit.module';
+import type { AuditConfig } from './config/audit.config';
+import { parameterValidationPipe } from './http/parameter-validation';
+
+/** Opens the database (migrating it first unless told not to) and builds the app, not listening. */
+export async function createAuditApp(
+  config: AuditConfig,
+  logger: Logger = createLogger('audit', config.logLevel),
+): Promise<NestFastifyApplication> {
+  const { dataSource, migrations } = await openAuditDatabase(config.database, {
+    migrate: config.migrateOnStart,
+  });
+  logger.info(
+    { database: describeDatabase(config.database), migrationsRun: migrations },
+    'audit database open',
+  );
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AuditModule.forRoot(config, logger, dataSource),
+    new FastifyAdapter({ logger: false, return503OnClosing: true }),
+    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
+  );
+  app.useGlobalPipes(parameterValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('billwerk-bridge audit log')
+      .setDescription('Every billwerk event as stored, append-only and hash-chained')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

@@ -1,0 +1,1 @@
+export const AUDIT_LOGGER = Symbol('AUDIT_LOGGER');

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { ConfigValidationError } from '@app/config';
+import { loadAuditConfig, loadAuditDatabaseConfig } from './audit.config';
+
+const TOKENS = 'first-token-0123456789,second-token-0123456789';
+
+describe('loadAuditConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadAuditConfig({ AUDIT_API_TOKENS: TOKENS });
+    expect(config).toEqual({
+      http: { host: '0.0.0.0', port: 3002 },
+      apiTokens: ['first-token-0123456789', 'second-token-0123456789'],
+      database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 10 },
+      migrateOnStart: true,
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        groupId: 'billwerk-audit',
+        partitions: 3,
+        replicationFactor: 1,
+        partitionsConcurrency: 3,
+      },
+      retry: { initialMs: 200, maxMs: 30000 },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      AUDIT_PORT: '4000',
+      DATABASE_URL: 'postgres://audit@db:5432/audit',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      AUDIT_GROUP_ID: 'audit-2',
+      AUDIT_MIGRATE_ON_START: 'false',
+      AUDIT_RETRY_INITIAL_MS: '50',
+      AUDIT_RETRY_MAX_MS: '1000',
+    });
+    expect(config.http.port).toBe(4000);
+    expect(config.database.url).toBe('postgres://audit@db:5432/audit');
+    expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.kafka.groupId).toBe('audit-2');
+    expect(config.migrateOnStart).toBe(false);
+    expect(config.retry).toEqual({ initialMs: 50, maxMs: 1000 });
+  });
+
+  it.each([
+    [{}, /^AUDIT_API_TOKENS: must be comma-separated bearer tokens/],
+    [{ AUDIT_API_TOKENS: 'short' }, /^AUDIT_API_TOKENS: .*\(got a value that is not shown\)$/],
+    [{ AUDIT_API_TOKENS: TOKENS, AUDIT_PORT: '70000' }, /^AUDIT_PORT: /],
+    [{ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
+    [{ AUDIT_API_TOKENS: TOKENS, KAFKA_BROKERS: 'nohost' }, /^KAFKA_BROKERS: /],
+    [{ AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATE_ON_START: 'yes' }, /^AUDIT_MIGRATE_ON_START: /],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_RETRY_INITIAL_MS: '5000', AUDIT_RETRY_MAX_MS: '1000' },
+      /^AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS$/,
+    ],
+  ])('rejects %p with one line naming the setting', (env, line) => {
+    try {
+      loadAuditConfig(env);
+      throw new Error('expected a ConfigValidationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as ConfigValidationError).problems).toEqual([expect.stringMatching(line)]);
+    }
+  });
+
+  it('lets the migration script run without API settings', () => {
+    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).database).toEqual({
+      url: undefined,
+      sqlitePath: '/tmp/a.sqlite',
+      poolSize: 10,
+    });
+  });
+});

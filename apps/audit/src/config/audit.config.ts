@@ -1,0 +1,120 @@
+import { ConfigValidationError, IntegerSetting, validateEnvironment } from '@app/config';
+import { parseBrokers } from '@app/messaging';
+import type { DatabaseSettings } from '@app/persistence';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+
+const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
+const TOKEN = '[A-Za-z0-9._~+/=-]{16,}';
+const TOKEN_LIST = new RegExp(`^${TOKEN}(,${TOKEN})*$`);
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** What the migration script needs: only the database. */
+export class AuditDatabaseEnvironment {
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  AUDIT_SQLITE_PATH: string = '.data/audit.sqlite';
+
+  @IntegerSetting(1, 100)
+  AUDIT_DB_POOL_SIZE: number = 10;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+/** The audit app's environment: names here are a contract with operators (README, settings). */
+export class AuditEnvironment extends AuditDatabaseEnvironment {
+  @IntegerSetting(1, 65535)
+  AUDIT_PORT: number = 3002;
+
+  @IsString()
+  AUDIT_HOST: string = '0.0.0.0';
+
+  @Matches(TOKEN_LIST, {
+    message:
+      'must be comma-separated bearer tokens of at least 16 characters (A-Z a-z 0-9 . _ ~ + / = -)',
+  })
+  AUDIT_API_TOKENS!: string;
+
+  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
+  AUDIT_GROUP_ID: string = 'billwerk-audit';
+
+  @IntegerSetting(1, 1000)
+  KAFKA_TOPIC_PARTITIONS: number = 3;
+
+  @IntegerSetting(1, 10)
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  @IntegerSetting(1, 64)
+  AUDIT_PARTITIONS_CONCURRENCY: number = 3;
+
+  @IntegerSetting(10, 60_000)
+  AUDIT_RETRY_INITIAL_MS: number = 200;
+
+  @IntegerSetting(100, 600_000)
+  AUDIT_RETRY_MAX_MS: number = 30_000;
+
+  @IsIn(['true', 'false'])
+  AUDIT_MIGRATE_ON_START: string = 'true';
+}
+
+export interface AuditConfig {
+  http: { host: string; port: number };
+  apiTokens: string[];
+  database: DatabaseSettings;
+  migrateOnStart: boolean;
+  kafka: {
+    brokers: string[];
+    groupId: string;
+    partitions: number;
+    replicationFactor: number;
+    partitionsConcurrency: number;
+  };
+  retry: { initialMs: number; maxMs: number };
+  logLevel: AuditDatabaseEnvironment['LOG_LEVEL'];
+}
+
+export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
+
+function databaseSettings(e: AuditDatabaseEnvironment): DatabaseSettings {
+  return { url: e.DATABASE_URL, sqlitePath: e.AUDIT_SQLITE_PATH, poolSize: e.AUDIT_DB_POOL_SIZE };
+}
+
+/** Database settings alone (migration script); throws ConfigValidationError. */
+export function loadAuditDatabaseConfig(env: Record<string, string | undefined>): {
+  database: DatabaseSettings;
+  logLevel: AuditConfig['logLevel'];
+} {
+  const e = validateEnvironment(AuditDatabaseEnvironment, env);
+  return { database: databaseSettings(e), logLevel: e.LOG_LEVEL };
+}
+
+/** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
+export function loadAuditConfig(env: Record<string, string | undefined>): AuditConfig {
+  const e = validateEnvironment(AuditEnvironment, env);
+  if (e.AUDIT_RETRY_INITIAL_MS > e.AUDIT_RETRY_MAX_MS) {
+    throw new ConfigValidationError(['AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS']);
+  }
+  return {
+    http: { host: e.AUDIT_HOST, port: e.AUDIT_PORT },
+    apiTokens: e.AUDIT_API_TOKENS.split(','),
+    database: databaseSettings(e),
+    migrateOnStart: e.AUDIT_MIGRATE_ON_START === 'true',
+    kafka: {
+      brokers: parseBrokers(e.KAFKA_BROKERS),
+      groupId: e.AUDIT_GROUP_ID,
+      partitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      partitionsConcurrency: e.AUDIT_PARTITIONS_CONCURRENCY,
+    },
+    retry: { initialMs: e.AUDIT_RETRY_INITIAL_MS, maxMs: e.AUDIT_RETRY_MAX_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

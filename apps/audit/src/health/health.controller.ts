@@ -1,0 +1,50 @@
+import { brokerReachable } from '@app/messaging';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
+import { AuditIngestionService } from '../ingestion/audit-ingestion.service';
+
+interface ReadyStatus {
+  status: 'ok';
+  checks: { database: 'up'; broker: 'up'; consumer: 'running' | 'starting' };
+}
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly repository: AuditLogRepository,
+    private readonly ingestion: AuditIngestionService,
+  ) {}
+
+  /** The process is up and serving HTTP. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Events can be stored now: the database and the broker both answer. */
+  @Get('ready')
+  async ready(): Promise<ReadyStatus> {
+    const [database, broker] = await Promise.all([
+      this.repository.ping().then(
+        () => true,
+        () => false,
+      ),
+      brokerReachable(this.ingestion.kafka),
+    ]);
+    if (!database || !broker) {
+      throw new ServiceUnavailableException(
+        `not ready: database ${database ? 'up' : 'unreachable'}, broker ${broker ? 'up' : 'unreachable'}`,
+      );
+    }
+    return {
+      status: 'ok',
+      checks: {
+        database: 'up',
+        broker: 'up',
+        consumer: this.ingestion.consuming ? 'running' : 'starting',
+      },
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import { AcknowledgedProducer, createKafka, ensureTopics } from '@app/messaging';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
+import { AUDIT_LOGGER } from '../audit.tokens';
+import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
+import { AuditMetrics } from '../metrics/audit-metrics';
+import { AuditConsumer, errorText } from './audit-consumer';
+import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from './audit-topics';
+
+const START_RETRY_MS = 5000;
+
+/** Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for. */
+@Injectable()
+export class AuditIngestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly kafka: Kafka;
+  private readonly deadLetters: AcknowledgedProducer;
+  private consumer: AuditConsumer | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running = false;
+
+  constructor(
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(AUDIT_LOGGER) private readonly logger: Logger,
+    private readonly repository: AuditLogRepository,
+    private readonly metrics: AuditMetrics,
+  ) {
+    this.kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'billwerk-audit' }, logger);
+    this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
+  }
+
+  /** True once the consumer is subscribed and running. */
+  get consuming(): boolean {
+    return this.running;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  /** Before the database closes (onApplicationShutdown): the batch in hand is finished first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.consumer?.stop();
+    await this.deadLetters.disconnect();
+    this.running = false;
+    this.logger.info('audit consumer stopped');
+  }
+
+  private async start(): Promise<void> {
+    const consumer = new AuditConsumer(
+      this.kafka,
+      this.repository,
+      this.deadLetters,
+      this.metrics,
+      this.logger,
+      {
+        groupId: this.config.kafka.groupId,
+        topics: AUDITED_TOPICS,
+        deadLetterTopic: AUDIT_DLQ_TOPIC,
+        partitionsConcurrency: this.config.kafka.partitionsConcurrency,
+        retry: this.config.retry,
+      },
+    );
+    try {
+      // Creating what is missing (retention.actions.v1 before the retention app exists) means
+      // subscribing can never fail on an unknown topic.
+      const created = await ensureTopics(
+        this.kafka,
+        [...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
+          topic,
+          numPartitions: this.config.kafka.partitions,
+          replicationFactor: this.config.kafka.replicationFactor,
+        })),
+      );
+      if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+      this.consumer = consumer;
+      await consumer.start();
+      this.running = true;
+      this.logger.info(
+        { groupId: this.config.kafka.groupId, topics: AUDITED_TOPICS },
+        'audit consumer running',
+      );
+    } catch (error) {
+      await consumer.stop().catch(() => undefined);
+      if (this.stopped) return;
+      this.logger.error(
+        { err: errorText(error), retryInMs: START_RETRY_MS },
+        'Kafka not reachable at start; retrying',
+      );
+      this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);
+    }
+  }
+}

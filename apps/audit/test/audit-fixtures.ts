@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditRecord } from '../src/audit-log/audit-record';
+
+const hex = (n: number): string => n.toString(16).padStart(24, '0');
+
+/** A billwerk-like id that differs per seed. */
+export function billwerkId(seed: number): string {
+  return hex(0xb111e000000 + seed);
+}
+
+/** An audit row as the consumer would build it; overrides pick the interesting fields. */
+export function auditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
+  const receivedAt = overrides.receivedAt ?? new Date().toISOString();
+  return {
+    eventId: randomUUID(),
+    type: 'billwerk.ContractChanged',
+    source: 'billwerk/default',
+    subject: billwerkId(1),
+    contractId: billwerkId(1),
+    customerId: billwerkId(2),
+    topic: 'billwerk.contract.v1',
+    partition: 0,
+    offset: '0',
+    kafkaTimestamp: receivedAt,
+    receivedAt,
+    recordedAt: receivedAt,
+    retryCount: 0,
+    data: { Event: 'ContractChanged', ContractId: billwerkId(1), CustomerId: billwerkId(2) },
+    headers: { 'content-type': 'application/cloudevents+json' },
+    ...overrides,
+  };
+}
+
+/** `count` consecutive rows of one topic-partition starting at `firstOffset`. */
+export function auditRecords(
+  count: number,
+  firstOffset = 0,
+  overrides: (index: number) => Partial<AuditRecord> = () => ({}),
+): AuditRecord[] {
+  return Array.from({ length: count }, (_, index) =>
+    auditRecord({ offset: String(firstOffset + index), ...overrides(index) }),
+  );
+}
+
+/** A CloudEvent as the ingress publishes it, as Kafka message value text. */
+export function cloudEventJson(
+  event: string,
+  data: Record<string, unknown>,
+  id: string = randomUUID(),
+): string {
+  return JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'billwerk/default',
+    type: `billwerk.${event}`,
+    subject: (data.ContractId ?? data.CustomerId ?? id) as string,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    retrycount: 0,
+    data: { Event: event, ...data },
+  });
+}

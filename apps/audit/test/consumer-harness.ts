@@ -1,0 +1,63 @@
+import { AcknowledgedProducer, createKafka } from '@app/messaging';
+import { createLogger } from '@app/observability';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { testBrokers } from '../../../test/support/kafka';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
+import { AuditConsumer } from '../src/ingestion/audit-consumer';
+import { AuditMetrics } from '../src/metrics/audit-metrics';
+
+export interface RunningConsumer {
+  metrics: AuditMetrics;
+  stop(): Promise<void>;
+}
+
+/** The audit consumer on its own topics and group, writing through `dataSource`. */
+export async function startAuditConsumer(options: {
+  dataSource: DataSource;
+  topics: string[];
+  deadLetterTopic: string;
+  groupId: string;
+}): Promise<RunningConsumer> {
+  const logger = createLogger('audit-test', 'fatal');
+  const kafka: Kafka = createKafka({ brokers: testBrokers(), clientId: 'audit-test' }, logger);
+  const deadLetters = new AcknowledgedProducer(kafka, logger);
+  const metrics = new AuditMetrics();
+  const consumer = new AuditConsumer(
+    kafka,
+    new AuditLogRepository(options.dataSource),
+    deadLetters,
+    metrics,
+    logger,
+    {
+      groupId: options.groupId,
+      topics: options.topics,
+      deadLetterTopic: options.deadLetterTopic,
+      partitionsConcurrency: 3,
+      retry: { initialMs: 50, maxMs: 500 },
+    },
+  );
+  await consumer.start();
+  return {
+    metrics,
+    stop: async () => {
+      await consumer.stop();
+      await deadLetters.disconnect();
+    },
+  };
+}
+
+export async function counterValue(
+  metrics: AuditMetrics,
+  name: 'rowsWritten' | 'duplicates' | 'deadLetters' | 'storeFailures',
+): Promise<number> {
+  const { values } = await metrics[name].get();
+  return values.reduce((sum, sample) => sum + sample.value, 0);
+}
+
+export async function countRows(dataSource: DataSource): Promise<number> {
+  const [{ count }] = await dataSource.query<Array<{ count: string | number }>>(
+    'SELECT COUNT(*) AS count FROM audit_events',
+  );
+  return Number(count);
+}

@@ -1,0 +1,96 @@
+import { Kafka, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+export function testBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+}
+
+export function testKafka(brokers = testBrokers()): Kafka {
+  return new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING });
+}
+
+/** A topic name no other test or engineer uses: `<prefix>.<random>`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${randomBytes(5).toString('hex')}`;
+}
+
+export async function createTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions = 3,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions })),
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let start = 0; start < messages.length; start += 500) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(start, start + 500) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ConsumedMessage {
+  partition: number;
+  offset: string;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+}
+
+/** Reads a topic from the beginning until `count` messages arrived. */
+export async function consumeAll(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<ConsumedMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader') });
+  const received: ConsumedMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`only ${received.length} of ${count} messages on ${topic}`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          received.push({
+            partition,
+            offset: message.offset,
+            value: message.value?.toString() ?? null,
+            headers: textHeaders(message.headers),
+          });
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+    return received;
+  } finally {
+    await consumer.disconnect();
+  }
+}
