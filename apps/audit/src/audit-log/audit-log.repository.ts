@@ -77,7 +77,7 @@ const COLUMNS = [
 /** Rows per SQLite INSERT statement and per event-id look-up: well below its parameter limit. */
 const INSERT_CHUNK = 1000;
 /** Rows read per round trip when walking the table (export, verify). */
-export const READ_CHUNK = 1000;
+const READ_CHUNK = 1000;
 
 function rowValues(
   row: AuditRecord,
