@@ -54,7 +54,8 @@ describe('audit process killed mid-stream, then stopped', () => {
   };
   const kill = async (): Promise<void> => {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    // Exited already (by itself or by a signal): there is no 'exit' left to wait for.
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGKILL');
     await exited;

@@ -74,10 +74,10 @@ const COLUMNS = [
   'hash',
 ] as const;
 
-/** Rows per INSERT statement: 16 000 parameters stay below both databases' limits. */
+/** Rows per SQLite INSERT statement and per event-id look-up: well below its parameter limit. */
 const INSERT_CHUNK = 1000;
 /** Rows read per round trip when walking the table (export, verify). */
-export const READ_CHUNK = 1000;
+const READ_CHUNK = 1000;
 
 function rowValues(
   row: AuditRecord,
@@ -105,17 +105,30 @@ function rowValues(
   ];
 }
 
-function placeholders(kind: DatabaseKind, rows: number, columns: number): string {
-  const tuples: string[] = [];
-  for (let row = 0; row < rows; row += 1) {
-    const cells: string[] = [];
-    for (let column = 1; column <= columns; column += 1) {
-      cells.push(kind === 'postgres' ? `$${row * columns + column}` : '?');
-    }
-    tuples.push(`(${cells.join(',')})`);
-  }
-  return tuples.join(',');
+function placeholders(rows: number, columns: number): string {
+  const tuple = `(${Array.from({ length: columns }, () => '?').join(',')})`;
+  return Array.from({ length: rows }, () => tuple).join(',');
 }
+
+const POSTGRES_COLUMN_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'bigint',
+  'timestamptz',
+  'timestamptz',
+  'timestamptz',
+  'int',
+  'jsonb',
+  'jsonb',
+  'text',
+];
+const UNNEST_INSERT = `INSERT INTO audit_events (${COLUMNS.join(',')}) SELECT * FROM unnest(${POSTGRES_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(',')})`;
 
 /** Postgres 23505 and SQLite SQLITE_CONSTRAINT_UNIQUE: a unique constraint refused a row. */
 function isUniqueViolation(error: unknown): boolean {
@@ -195,12 +208,18 @@ export class AuditLogRepository {
       previous = chainHash(previous, canonical.content);
       fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
     }
-    for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
-      const chunk = fresh.slice(start, start + INSERT_CHUNK);
-      await manager.query(
-        `INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${placeholders(this.kind, chunk.length, COLUMNS.length)}`,
-        chunk.flat(),
-      );
+    if (this.kind === 'postgres' && fresh.length > 0) {
+      // One array per column: Postgres parses one small statement instead of 16 000 parameters.
+      const columns = COLUMNS.map((_, column) => fresh.map((row) => row[column]));
+      await manager.query(UNNEST_INSERT, columns);
+    } else {
+      for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
+        const chunk = fresh.slice(start, start + INSERT_CHUNK);
+        await manager.query(
+          `INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${placeholders(chunk.length, COLUMNS.length)}`,
+          chunk.flat(),
+        );
+      }
     }
     return { written: fresh.length, duplicates: records.length - fresh.length };
   }

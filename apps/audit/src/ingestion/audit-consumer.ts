@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditLogRepository } from '../audit-log/audit-log.repository';
 import type { AuditRecord } from '../audit-log/audit-record';
 import type { AuditMetrics } from '../metrics/audit-metrics';
-import { toAuditRecord } from './audit-message';
+import { headersOf, toAuditRecord } from './audit-message';
 
 export interface AuditConsumerOptions {
   groupId: string;
@@ -201,11 +201,7 @@ export class AuditConsumer {
     partition: number,
     { message, problem }: Rejected,
   ): OutgoingMessage {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(message.headers ?? {})) {
-      if (value === undefined) continue;
-      headers[name] = Array.isArray(value) ? value.map(String) : value.toString();
-    }
+    const headers = headersOf(message.headers);
     const value = message.value ?? Buffer.alloc(0);
     const truncated = value.length > MAX_DEAD_LETTER_VALUE_BYTES;
     if (truncated) headers['dlq-value-truncated-from-bytes'] = String(value.length);

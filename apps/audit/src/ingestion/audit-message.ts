@@ -13,7 +13,8 @@ const UNSTORABLE_TEXT =
 const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function headersOf(headers: IHeaders | undefined): StoredHeaders {
+/** Kafka headers as text; repeated headers keep every value. */
+export function headersOf(headers: IHeaders | undefined): StoredHeaders {
   const stored: StoredHeaders = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
