@@ -1,6 +1,7 @@
 /** Three tiers: unit specs beside the code; integration and e2e specs against real Kafka. */
 const moduleNameMapper = {
-  '^@app/(contracts|messaging|observability|config|persistence)$': '<rootDir>/libs/$1/src',
+  '^@app/(contracts|messaging|observability|config|persistence|billwerk-api)$':
+    '<rootDir>/libs/$1/src',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
