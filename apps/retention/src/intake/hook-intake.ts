@@ -1,0 +1,169 @@
+import { BillwerkApiError } from '@app/billwerk-api';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { WorkflowEngine } from '../workflow/workflow-engine';
+import { classifyBillwerkError, UnusableHookError } from '../workflow/workflow-errors';
+import { isUniqueViolation } from '../workflow/workflow-engine';
+import { parseHookEnvelope } from './hook-envelope';
+import { PendingHookEntity } from './pending-hook.entity';
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export type IntakeOutcome = 'processed' | 'ignored' | 'parked' | 'dead-lettered';
+
+/** Publishes a hook that can never be processed to the DLQ, resolving once Kafka acknowledged. */
+export type DeadLetter = (message: ConsumedMessage, code: string, reason: string) => Promise<void>;
+
+export interface IntakeSettings {
+  /** First delay before a parked hook is retried; doubles per attempt up to an hour. */
+  retryBaseMs: number;
+  /** Attempts after which a parked hook goes to the DLQ. */
+  maxAttempts: number;
+}
+
+interface Failure {
+  kind: 'transient' | 'permanent';
+  code: string;
+  reason: string;
+}
+
+const MAX_RETRY_DELAY_MS = 3_600_000;
+/** A claimed parked hook is hidden this long; if its instance dies it becomes due again. */
+const CLAIM_MS = 300_000;
+const RETRY_BATCH = 20;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Classifies every failure of a hook: billwerk unreachable → parked (the offset moves on, the
+ * retrier tries later); unusable or refused for good → DLQ; anything else (the database) is
+ * thrown so Kafka redelivers the message.
+ */
+export class HookIntake {
+  constructor(
+    private readonly engine: WorkflowEngine,
+    private readonly dataSource: DataSource,
+    private readonly deadLetter: DeadLetter,
+    private readonly settings: IntakeSettings,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async process(message: ConsumedMessage): Promise<IntakeOutcome> {
+    const failure = await this.attempt(message);
+    if (typeof failure === 'string') return failure;
+    if (failure.kind === 'permanent') {
+      await this.deadLetter(message, failure.code, failure.reason);
+      return 'dead-lettered';
+    }
+    await this.park(message, failure.reason);
+    return 'parked';
+  }
+
+  /** Runs the engine; returns the outcome, or the classified failure. */
+  private async attempt(message: ConsumedMessage): Promise<'processed' | 'ignored' | Failure> {
+    try {
+      const outcome = await this.engine.handle(parseHookEnvelope(message.value));
+      return outcome.relevant ? 'processed' : 'ignored';
+    } catch (error) {
+      if (error instanceof UnusableHookError) {
+        return { kind: 'permanent', code: error.code, reason: error.message };
+      }
+      if (error instanceof BillwerkApiError) {
+        return { kind: classifyBillwerkError(error), code: error.code, reason: error.message };
+      }
+      throw error;
+    }
+  }
+
+  private async park(message: ConsumedMessage, reason: string): Promise<void> {
+    const at = this.now();
+    try {
+      await this.dataSource.manager.insert(PendingHookEntity, {
+        id: randomUUID(),
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        messageKey: message.key,
+        value: message.value,
+        attempts: 1,
+        nextAttemptAt: new Date(at.getTime() + this.settings.retryBaseMs).toISOString(),
+        lastError: reason,
+        createdAt: at.toISOString(),
+      });
+    } catch (error) {
+      // Redelivered after a crash between parking and the offset commit: already parked.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    this.logger.warn(
+      { topic: message.topic, partition: message.partition, offset: message.offset, reason },
+      'billwerk unavailable: hook parked for a later retry',
+    );
+  }
+
+  /** Retries parked hooks that are due; several instances may run it, each hook is claimed. */
+  async retryParked(): Promise<{ processed: number; parked: number; deadLettered: number }> {
+    const result = { processed: 0, parked: 0, deadLettered: 0 };
+    const now = this.now();
+    const due = await this.dataSource.manager
+      .createQueryBuilder(PendingHookEntity, 'p')
+      .where('p.nextAttemptAt <= :now', { now: now.toISOString() })
+      .orderBy('p.createdAt', 'ASC')
+      .take(RETRY_BATCH)
+      .getMany();
+    for (const row of due) {
+      const claimed = await this.dataSource.manager.update(
+        PendingHookEntity,
+        { id: row.id, nextAttemptAt: row.nextAttemptAt },
+        { nextAttemptAt: new Date(now.getTime() + CLAIM_MS).toISOString() },
+      );
+      if (!claimed.affected) continue;
+      const message: ConsumedMessage = {
+        topic: row.topic,
+        partition: row.partition,
+        offset: row.offset,
+        key: row.messageKey,
+        value: row.value,
+        headers: {},
+      };
+      let failure;
+      try {
+        failure = await this.attempt(message);
+      } catch (error) {
+        this.logger.error({ err: errorText(error), pendingId: row.id }, 'parked hook retry failed');
+        continue;
+      }
+      if (typeof failure === 'string') {
+        await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
+        result.processed += 1;
+      } else if (failure.kind === 'permanent' || row.attempts + 1 >= this.settings.maxAttempts) {
+        await this.deadLetter(message, failure.code, failure.reason);
+        await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
+        result.deadLettered += 1;
+      } else {
+        const delay = Math.min(this.settings.retryBaseMs * 2 ** row.attempts, MAX_RETRY_DELAY_MS);
+        await this.dataSource.manager.update(
+          PendingHookEntity,
+          { id: row.id },
+          {
+            attempts: row.attempts + 1,
+            lastError: failure.reason,
+            nextAttemptAt: new Date(this.now().getTime() + delay).toISOString(),
+          },
+        );
+        result.parked += 1;
+      }
+    }
+    return result;
+  }
+}
