@@ -5,12 +5,18 @@ const moduleNameMapper = {
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  // @fastify/static (Swagger UI at /docs) requires content-disposition 3, which is ESM only.
+  '/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
 };
+const transformIgnorePatterns = [
+  '/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)',
+];
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   moduleNameMapper,
   transform,
+  transformIgnorePatterns,
   setupFiles: ['reflect-metadata'],
 };
 

@@ -82,6 +82,11 @@ export class HookIntake {
       if (error instanceof BillwerkApiError) {
         return { kind: classifyBillwerkError(error), code: error.code, reason: error.message };
       }
+      // The engine already decided again after a conflict; one that persists would block the
+      // partition for good.
+      if (isUniqueViolation(error)) {
+        return { kind: 'permanent', code: 'STORE_CONFLICT', reason: errorText(error) };
+      }
       throw error;
     }
   }

@@ -420,6 +420,8 @@ export class WorkflowEngine {
     for (const step of steps) {
       switch (step.type) {
         case 'open-case': {
+          // A trial already nudged, or a case opened by a concurrent instance: nothing to add.
+          if ((await manager.countBy(RetentionCaseEntity, { dedupKey: step.dedupKey })) > 0) break;
           const entity = manager.create(RetentionCaseEntity, {
             id: randomUUID(),
             kind: step.kind,
