@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, Like } from 'typeorm';
 import {
   endOffsets,
   readBetween,
@@ -181,8 +181,9 @@ export async function drained(
   });
 }
 
-export async function parkedHooks(dataSource: DataSource): Promise<number> {
-  return dataSource.manager.count(PendingHookEntity);
+/** Parked hooks whose envelope mentions `id`. */
+export async function parkedHooks(dataSource: DataSource, id: string): Promise<number> {
+  return dataSource.manager.countBy(PendingHookEntity, { value: Like(`%${id}%`) });
 }
 
 export interface PublishedAction {
