@@ -86,6 +86,14 @@ describe('decideWinBack', () => {
     ]);
   });
 
+  it('closes lost when billwerk says the contract ended, even before our clock reaches EndDate', () => {
+    const ended = contract({ EndDate: END, LifecycleStatus: 'Ended' });
+    expect(winBack(ended, [winBackCase()]).steps).toEqual([
+      { type: 'close-case', caseId: 'case-1', outcome: 'lost', actions: [] },
+    ]);
+    expect(winBack(ended).steps).toEqual([]);
+  });
+
   it('supersedes a case whose end date moved and opens one for the new date', () => {
     const decision = winBack(contract({ EndDate: '2027-01-31T00:00:00Z' }), [winBackCase()]);
     expect(decision.steps.map((s) => s.type)).toEqual(['close-case', 'open-case']);
@@ -219,6 +227,16 @@ describe('decidePaymentResolution', () => {
         actions: [{ type: 'PaymentRecovered', reason: 'PaymentEscalationReset', dueAt: NOW }],
       },
     ]);
+  });
+
+  it('resolves when payments resume (PaymentProcessStatusChanged, not paused any more)', () => {
+    const decision = decidePaymentResolution({
+      event: 'PaymentProcessStatusChanged',
+      contract: contract({ RecurringPaymentsPaused: false }),
+      openCase: open,
+      now: NOW,
+    });
+    expect(decision.steps[0]).toMatchObject({ type: 'close-case', outcome: 'recovered' });
   });
 
   it('keeps the case open while payments are paused or the transaction did not succeed', () => {

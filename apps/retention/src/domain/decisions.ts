@@ -21,6 +21,8 @@ export const PAYMENT_RESOLUTION_EVENTS = [
   'PaymentEscalationReset',
   'PaymentSucceeded',
   'PaymentDataChanged',
+  // Payments resuming is often the last hook of a recovery: the earlier ones saw the pause.
+  'PaymentProcessStatusChanged',
 ] as const;
 export type PaymentResolutionEvent = (typeof PAYMENT_RESOLUTION_EVENTS)[number];
 
@@ -35,9 +37,11 @@ function action(type: PlannedAction['type'], reason: string, dueAt: Date): Plann
   return { type, reason, dueAt };
 }
 
+/** Ended by its EndDate, or by billwerk's own word (its clock may run ahead of ours). */
 export function contractEnded(contract: Contract, now: Date): boolean {
   const end = instant(contract.EndDate);
-  return end !== null && Date.parse(end) <= now.getTime();
+  if (end !== null && Date.parse(end) <= now.getTime()) return true;
+  return contract.LifecycleStatus === 'Ended' || contract.CurrentPhase?.Type === 'Inactive';
 }
 
 export interface WinBackInput {
@@ -60,11 +64,12 @@ export function decideWinBack(input: WinBackInput): Decision {
   const open = input.cases.filter((c) => c.status === 'open');
   const steps: Step[] = [];
   const reasons: string[] = [];
+  const ended = end !== null && contractEnded(contract, now);
   for (const c of open) {
     if (end === null) {
       steps.push({ type: 'close-case', caseId: c.id, outcome: 'won', actions: [] });
       reasons.push(`case ${c.id} won: the contract has no EndDate any more`);
-    } else if (Date.parse(end) <= now.getTime()) {
+    } else if (ended) {
       steps.push({ type: 'close-case', caseId: c.id, outcome: 'lost', actions: [] });
       reasons.push(`case ${c.id} lost: EndDate ${end} has passed`);
     } else if (c.endDate !== end) {
@@ -72,7 +77,7 @@ export function decideWinBack(input: WinBackInput): Decision {
       reasons.push(`case ${c.id} superseded: EndDate moved from ${c.endDate} to ${end}`);
     }
   }
-  if (end === null || Date.parse(end) <= now.getTime()) {
+  if (end === null || ended) {
     if (reasons.length === 0) {
       reasons.push(end === null ? 'no pending cancellation' : `contract ended ${end}`);
     }

@@ -144,6 +144,7 @@ export class WorkflowEngine {
     const event = hook.event;
     if (WIN_BACK_EVENTS.has(event)) return this.winBack(hook);
     if (event === 'TrialEndApproaching') return this.trialEnd(hook);
+    if (event === 'PaymentProcessStatusChanged') return this.paymentProcessStatus(hook);
     if ((PAYMENT_PROBLEM_EVENTS as readonly string[]).includes(event)) {
       return this.paymentProblem(hook, event as PaymentProblemEvent);
     }
@@ -182,9 +183,19 @@ export class WorkflowEngine {
     );
   }
 
+  /** The hook carries no status: a pause is a problem, payments resuming may resolve one. */
+  private async paymentProcessStatus(hook: IncomingHook): Promise<HookOutcome> {
+    const contract = await this.fetchContract(requireId(hook, 'ContractId'));
+    if (!contract) return this.noContract(hook, requireId(hook, 'ContractId'));
+    return contract.RecurringPaymentsPaused === true
+      ? this.paymentProblem(hook, 'PaymentProcessStatusChanged', contract)
+      : this.paymentResolution(hook, 'PaymentProcessStatusChanged', contract);
+  }
+
   private async paymentProblem(
     hook: IncomingHook,
     event: PaymentProblemEvent,
+    fetched?: Contract,
   ): Promise<HookOutcome> {
     let transaction: PaymentTransaction | undefined;
     let contractId: string;
@@ -199,7 +210,7 @@ export class WorkflowEngine {
       const occurrence = idField(hook.body, 'PaymentEscalationProcessId', 'DunningId');
       if (occurrence) triggerKey = `${event}:${occurrence}`;
     }
-    const contract = await this.fetchContract(contractId);
+    const contract = fetched ?? (await this.fetchContract(contractId));
     if (!contract) return this.noContract(hook, contractId);
     return this.decideAndApply(
       hook,
@@ -228,6 +239,7 @@ export class WorkflowEngine {
   private async paymentResolution(
     hook: IncomingHook,
     event: PaymentResolutionEvent,
+    fetched?: Contract,
   ): Promise<HookOutcome> {
     let transaction: PaymentTransaction | undefined;
     let contractId: string;
@@ -239,7 +251,7 @@ export class WorkflowEngine {
     } else {
       contractId = requireId(hook, 'ContractId');
     }
-    const contract = await this.fetchContract(contractId);
+    const contract = fetched ?? (await this.fetchContract(contractId));
     if (!contract) return this.noContract(hook, contractId);
     return this.decideAndApply(
       hook,
