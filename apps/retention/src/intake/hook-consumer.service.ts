@@ -105,7 +105,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       if (value !== undefined) headers[name] = value.toString();
     }
     try {
-      const outcome = await this.intake.process({
+      const { outcome, summary } = await this.intake.process({
         topic,
         partition,
         offset: message.offset,
@@ -114,10 +114,17 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
         headers,
       });
       this.metrics.hooks.inc({ topic, outcome });
-      this.logger.debug(
-        { topic, partition, offset: message.offset, key: message.key?.toString(), outcome },
-        'hook consumed',
-      );
+      const line = {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString(),
+        type: headers.ce_type,
+        outcome,
+        summary,
+      };
+      if (outcome === 'ignored') this.logger.debug(line, 'hook not relevant to retention');
+      else this.logger.info(line, 'hook handled');
     } finally {
       clearInterval(keepAlive);
     }

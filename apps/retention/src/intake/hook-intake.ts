@@ -19,6 +19,12 @@ export interface ConsumedMessage {
 
 export type IntakeOutcome = 'processed' | 'ignored' | 'parked' | 'dead-lettered';
 
+export interface IntakeResult {
+  outcome: IntakeOutcome;
+  /** The decision, or why the hook was parked or dead-lettered; ids and dates only. */
+  summary?: string;
+}
+
 /** Publishes a hook that can never be processed to the DLQ, resolving once Kafka acknowledged. */
 export type DeadLetter = (message: ConsumedMessage, code: string, reason: string) => Promise<void>;
 
@@ -59,22 +65,24 @@ export class HookIntake {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async process(message: ConsumedMessage): Promise<IntakeOutcome> {
-    const failure = await this.attempt(message);
-    if (typeof failure === 'string') return failure;
-    if (failure.kind === 'permanent') {
-      await this.deadLetter(message, failure.code, failure.reason);
-      return 'dead-lettered';
+  async process(message: ConsumedMessage): Promise<IntakeResult> {
+    const result = await this.attempt(message);
+    if (!('kind' in result)) return result;
+    if (result.kind === 'permanent') {
+      await this.deadLetter(message, result.code, result.reason);
+      return { outcome: 'dead-lettered', summary: result.reason };
     }
-    await this.park(message, failure.reason);
-    return 'parked';
+    await this.park(message, result.reason);
+    return { outcome: 'parked', summary: result.reason };
   }
 
   /** Runs the engine; returns the outcome, or the classified failure. */
-  private async attempt(message: ConsumedMessage): Promise<'processed' | 'ignored' | Failure> {
+  private async attempt(message: ConsumedMessage): Promise<IntakeResult | Failure> {
     try {
       const outcome = await this.engine.handle(parseHookEnvelope(message.value));
-      return outcome.relevant ? 'processed' : 'ignored';
+      return outcome.relevant
+        ? { outcome: 'processed', summary: outcome.summary }
+        : { outcome: 'ignored' };
     } catch (error) {
       if (error instanceof UnusableHookError) {
         return { kind: 'permanent', code: error.code, reason: error.message };
@@ -101,6 +109,7 @@ export class HookIntake {
         offset: message.offset,
         messageKey: message.key,
         value: message.value,
+        headers: JSON.stringify(message.headers),
         attempts: 1,
         nextAttemptAt: new Date(at.getTime() + this.settings.retryBaseMs).toISOString(),
         lastError: reason,
@@ -139,16 +148,16 @@ export class HookIntake {
         offset: row.offset,
         key: row.messageKey,
         value: row.value,
-        headers: {},
+        headers: JSON.parse(row.headers) as Record<string, string>,
       };
-      let failure;
+      let failure: IntakeResult | Failure;
       try {
         failure = await this.attempt(message);
       } catch (error) {
         this.logger.error({ err: errorText(error), pendingId: row.id }, 'parked hook retry failed');
         continue;
       }
-      if (typeof failure === 'string') {
+      if (!('kind' in failure)) {
         await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
         result.processed += 1;
       } else if (failure.kind === 'permanent' || row.attempts + 1 >= this.settings.maxAttempts) {

@@ -27,6 +27,10 @@ export class PendingHookEntity {
   @Column('text')
   value!: string;
 
+  /** The Kafka headers as consumed (JSON), kept for the DLQ. */
+  @Column('text')
+  headers!: string;
+
   @Column('integer')
   attempts!: number;
 

@@ -104,6 +104,12 @@ function contractFacts(contract: Contract): Record<string, unknown> {
   };
 }
 
+function transactionFacts(
+  transaction: PaymentTransaction | undefined,
+): Record<string, unknown> | undefined {
+  return transaction ? { transactionId: transaction.Id, status: transaction.Status } : undefined;
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = (error.driverError as { code?: string } | undefined)?.code;
@@ -216,9 +222,7 @@ export class WorkflowEngine {
       hook,
       contract,
       async (manager) => {
-        const open = (await this.casesOf(manager, contract.Id, 'payment-recovery')).find(
-          (c) => c.status === 'open',
-        );
+        const open = await this.openRecoveryCase(manager, contract.Id);
         const triggerSeen = triggerKey
           ? (await manager.countBy(TriggerEntity, { key: triggerKey })) > 0
           : false;
@@ -232,7 +236,7 @@ export class WorkflowEngine {
           now: this.now(),
         });
       },
-      transaction ? { transactionId: transaction.Id, status: transaction.Status } : undefined,
+      transactionFacts(transaction),
     );
   }
 
@@ -257,9 +261,7 @@ export class WorkflowEngine {
       hook,
       contract,
       async (manager) => {
-        const open = (await this.casesOf(manager, contract.Id, 'payment-recovery')).find(
-          (c) => c.status === 'open',
-        );
+        const open = await this.openRecoveryCase(manager, contract.Id);
         return decidePaymentResolution({
           event,
           contract,
@@ -268,7 +270,7 @@ export class WorkflowEngine {
           now: this.now(),
         });
       },
-      transaction ? { transactionId: transaction.Id, status: transaction.Status } : undefined,
+      transactionFacts(transaction),
     );
   }
 
@@ -350,6 +352,14 @@ export class WorkflowEngine {
       ]),
     );
     return { relevant: true, summary };
+  }
+
+  private async openRecoveryCase(
+    manager: EntityManager,
+    contractId: string,
+  ): Promise<CaseView | undefined> {
+    const cases = await this.casesOf(manager, contractId, 'payment-recovery');
+    return cases.find((c) => c.status === 'open');
   }
 
   private async casesOf(

@@ -105,6 +105,7 @@ export class RetentionSchema1764090000000 implements MigrationInterface {
           text('offset', 20),
           text('messageKey', 200, true),
           { name: 'value', type: 'text' },
+          { name: 'headers', type: 'text' },
           { name: 'attempts', type: 'integer' },
           text('nextAttemptAt', 30),
           { name: 'lastError', type: 'text' },
