@@ -2,9 +2,13 @@ import { BillwerkApiError } from '@app/billwerk-api';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { WorkflowEngine } from '../workflow/workflow-engine';
+import {
+  isUniqueViolation,
+  needsBillwerkState,
+  type IncomingHook,
+  type WorkflowEngine,
+} from '../workflow/workflow-engine';
 import { classifyBillwerkError, UnusableHookError } from '../workflow/workflow-errors';
-import { isUniqueViolation } from '../workflow/workflow-engine';
 import { parseHookEnvelope } from './hook-envelope';
 import { PendingHookEntity } from './pending-hook.entity';
 
@@ -65,8 +69,29 @@ export class HookIntake {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Until then hooks that need billwerk are parked without asking it (see `process`). */
+  private billwerkDownUntil = 0;
+
+  /**
+   * After billwerk failed, hooks that need it are parked at once for a while instead of each
+   * waiting out its timeouts and retries: the partitions keep their pace during an outage. The
+   * retrier is the probe; its first success lifts the pause.
+   */
   async process(message: ConsumedMessage): Promise<IntakeResult> {
-    const result = await this.attempt(message);
+    let hook: IncomingHook;
+    try {
+      hook = parseHookEnvelope(message.value);
+    } catch (error) {
+      if (!(error instanceof UnusableHookError)) throw error;
+      await this.deadLetter(message, error.code, error.message);
+      return { outcome: 'dead-lettered', summary: error.message };
+    }
+    if (needsBillwerkState(hook.event) && this.now().getTime() < this.billwerkDownUntil) {
+      const reason = 'billwerk failed moments ago; not asked again yet';
+      await this.park(message, reason);
+      return { outcome: 'parked', summary: reason };
+    }
+    const result = await this.attempt(hook);
     if (!('kind' in result)) return result;
     if (result.kind === 'permanent') {
       await this.deadLetter(message, result.code, result.reason);
@@ -77,9 +102,10 @@ export class HookIntake {
   }
 
   /** Runs the engine; returns the outcome, or the classified failure. */
-  private async attempt(message: ConsumedMessage): Promise<IntakeResult | Failure> {
+  private async attempt(hook: IncomingHook): Promise<IntakeResult | Failure> {
     try {
-      const outcome = await this.engine.handle(parseHookEnvelope(message.value));
+      const outcome = await this.engine.handle(hook);
+      if (needsBillwerkState(hook.event)) this.billwerkDownUntil = 0;
       return outcome.relevant
         ? { outcome: 'processed', summary: outcome.summary }
         : { outcome: 'ignored' };
@@ -88,7 +114,11 @@ export class HookIntake {
         return { kind: 'permanent', code: error.code, reason: error.message };
       }
       if (error instanceof BillwerkApiError) {
-        return { kind: classifyBillwerkError(error), code: error.code, reason: error.message };
+        const kind = classifyBillwerkError(error);
+        if (kind === 'transient') {
+          this.billwerkDownUntil = this.now().getTime() + this.settings.retryBaseMs;
+        }
+        return { kind, code: error.code, reason: error.message };
       }
       // The engine already decided again after a conflict; one that persists would block the
       // partition for good.
@@ -152,7 +182,7 @@ export class HookIntake {
       };
       let failure: IntakeResult | Failure;
       try {
-        failure = await this.attempt(message);
+        failure = await this.attempt(parseHookEnvelope(message.value));
       } catch (error) {
         this.logger.error({ err: errorText(error), pendingId: row.id }, 'parked hook retry failed');
         continue;
@@ -176,6 +206,8 @@ export class HookIntake {
           },
         );
         result.parked += 1;
+        // billwerk is still down: the other due hooks wait for the next round's probe.
+        break;
       }
     }
     return result;

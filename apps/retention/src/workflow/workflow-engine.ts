@@ -66,6 +66,16 @@ interface Committed {
 
 const WIN_BACK_EVENTS = new Set(['ContractCancelled', 'ContractChanged']);
 
+/** Whether handling `event` asks billwerk for state (erasure and unrelated events do not). */
+export function needsBillwerkState(event: string): boolean {
+  return (
+    WIN_BACK_EVENTS.has(event) ||
+    event === 'TrialEndApproaching' ||
+    (PAYMENT_PROBLEM_EVENTS as readonly string[]).includes(event) ||
+    (PAYMENT_RESOLUTION_EVENTS as readonly string[]).includes(event)
+  );
+}
+
 function idField(body: Readonly<Record<string, unknown>>, ...names: string[]): string | undefined {
   for (const name of names) {
     const value = body[name];
