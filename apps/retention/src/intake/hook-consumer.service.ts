@@ -59,13 +59,18 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     await this.retryLoop.stop();
   }
 
-  // A broker that is down at start must not keep retention down: it consumes once Kafka is back.
+  /**
+   * A broker that is down at start must not keep retention down: it consumes once Kafka is back.
+   * After a crash the consumer is replaced here rather than by KafkaJS's own restart, which can
+   * fire after `disconnect` and keep a stopped app reconnecting.
+   */
   private async start(): Promise<void> {
     const consumer = this.kafka.kafka.consumer({
       groupId: this.config.kafka.groupId,
       sessionTimeout: 45_000,
       heartbeatInterval: HEARTBEAT_MS,
       allowAutoTopicCreation: false,
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
@@ -74,25 +79,38 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.logger.error(
-        { err: payload.error.message, restart: payload.restart },
-        'Kafka consumer crashed',
+        { err: payload.error.message, retryInMs: START_RETRY_MS },
+        'Kafka consumer crashed; starting a new one',
       );
+      if (this.consumer === consumer) this.consumer = undefined;
+      void consumer.disconnect().catch(() => undefined);
+      this.retryStart();
     });
     try {
       await this.kafka.prepareTopics();
       await consumer.connect();
       await consumer.subscribe({ topics: [...CONSUMED_TOPICS], fromBeginning: false });
-      await consumer.run({ eachMessage: (payload) => this.consume(payload) });
+      if (this.stopping) {
+        await consumer.disconnect();
+        return;
+      }
       this.consumer = consumer;
+      await consumer.run({ eachMessage: (payload) => this.consume(payload) });
     } catch (error) {
+      if (this.consumer === consumer) this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
-      if (this.stopping) return;
       this.logger.error(
         { err: error instanceof Error ? error.message : String(error), retryInMs: START_RETRY_MS },
-        'Kafka not reachable at start; consuming once it is',
+        'Kafka not reachable; consuming once it is',
       );
-      this.startTimer = setTimeout(() => void this.start(), START_RETRY_MS);
+      this.retryStart();
     }
+  }
+
+  private retryStart(): void {
+    if (this.stopping) return;
+    clearTimeout(this.startTimer);
+    this.startTimer = setTimeout(() => void this.start(), START_RETRY_MS);
   }
 
   private async consume(payload: EachMessagePayload): Promise<void> {
