@@ -1,0 +1,189 @@
+import { ConfigValidationError, validateEnvironment } from '@app/config';
+import { resolveBillwerkBaseUrl } from '@app/billwerk-api';
+import type { DatabaseSettings } from '@app/persistence';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { OfferRules, OfferRulesError } from '../domain/offer-rules';
+
+const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
+const TOKEN_LIST = /^[A-Za-z0-9_.~+/=-]{16,}(,[A-Za-z0-9_.~+/=-]{16,})*$/;
+
+/** Retention's environment: names here are a contract with operators (README, settings). */
+export class RetentionEnvironment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @Type(() => Number)
+  @Max(65535)
+  @Min(1)
+  @IsInt()
+  RETENTION_PORT: number = 3001;
+
+  @IsString()
+  RETENTION_HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(TOKEN_LIST, { message: 'must be comma-separated tokens of at least 16 characters' })
+  RETENTION_API_TOKENS?: string;
+
+  @IsString()
+  BILLWERK_API_URL: string = 'sandbox';
+
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  BILLWERK_CLIENT_ID!: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'is required' })
+  BILLWERK_CLIENT_SECRET!: string;
+
+  @Type(() => Number)
+  @Max(60_000)
+  @Min(100)
+  @IsInt()
+  BILLWERK_TIMEOUT_MS: number = 5000;
+
+  @Type(() => Number)
+  @Max(10)
+  @Min(0)
+  @IsInt()
+  BILLWERK_MAX_RETRIES: number = 2;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  RETENTION_SQLITE_PATH: string = 'data/retention.sqlite';
+
+  @Type(() => Number)
+  @Max(100)
+  @Min(1)
+  @IsInt()
+  DATABASE_POOL_SIZE: number = 10;
+
+  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @Type(() => Number)
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  KAFKA_TOPIC_PARTITIONS: number = 3;
+
+  @Type(() => Number)
+  @Max(10)
+  @Min(1)
+  @IsInt()
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be letters, digits, . _ -' })
+  RETENTION_GROUP_ID: string = 'billwerk-retention';
+
+  @IsString()
+  RETENTION_OFFER_RULES: string = '';
+
+  @Type(() => Number)
+  @Max(365)
+  @Min(0)
+  @IsInt()
+  RETENTION_REMINDER_DAYS: number = 7;
+
+  @Type(() => Number)
+  @Max(60_000)
+  @Min(10)
+  @IsInt()
+  RETENTION_RELAY_INTERVAL_MS: number = 1000;
+
+  @Type(() => Number)
+  @Max(3_600_000)
+  @Min(10)
+  @IsInt()
+  RETENTION_PENDING_RETRY_MS: number = 30_000;
+
+  @Type(() => Number)
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  RETENTION_PENDING_MAX_ATTEMPTS: number = 50;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+}
+
+export interface RetentionConfig {
+  production: boolean;
+  http: { host: string; port: number };
+  apiTokens: string[];
+  billwerk: {
+    baseUrl: string;
+    clientId: string;
+    clientSecret: string;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  database: DatabaseSettings;
+  kafka: { brokers: string[]; partitions: number; replicationFactor: number; groupId: string };
+  offerRules: OfferRules;
+  reminderDaysBeforeEnd: number;
+  relayIntervalMs: number;
+  pending: { retryBaseMs: number; maxAttempts: number };
+  logLevel: RetentionEnvironment['LOG_LEVEL'];
+}
+
+export const RETENTION_CONFIG = Symbol('RETENTION_CONFIG');
+
+/** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
+export function loadRetentionConfig(env: Record<string, string | undefined>): RetentionConfig {
+  const e = validateEnvironment(RetentionEnvironment, env);
+  const problems: string[] = [];
+  const apiTokens = (e.RETENTION_API_TOKENS ?? '').split(',').filter((token) => token !== '');
+  if (e.NODE_ENV === 'production' && apiTokens.length === 0) {
+    problems.push('RETENTION_API_TOKENS: production mode (NODE_ENV=production) needs a token');
+  }
+  let baseUrl = '';
+  try {
+    baseUrl = resolveBillwerkBaseUrl(e.BILLWERK_API_URL);
+  } catch {
+    problems.push('BILLWERK_API_URL: must be sandbox, production or an http(s) URL');
+  }
+  let offerRules = OfferRules.none;
+  try {
+    offerRules = OfferRules.parse(e.RETENTION_OFFER_RULES);
+  } catch (error) {
+    if (!(error instanceof OfferRulesError)) throw error;
+    problems.push(`RETENTION_OFFER_RULES: ${error.problem}`);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return {
+    production: e.NODE_ENV === 'production',
+    http: { host: e.RETENTION_HOST, port: e.RETENTION_PORT },
+    apiTokens,
+    billwerk: {
+      baseUrl,
+      clientId: e.BILLWERK_CLIENT_ID,
+      clientSecret: e.BILLWERK_CLIENT_SECRET,
+      timeoutMs: e.BILLWERK_TIMEOUT_MS,
+      maxRetries: e.BILLWERK_MAX_RETRIES,
+    },
+    database: {
+      url: e.DATABASE_URL,
+      sqlitePath: e.RETENTION_SQLITE_PATH,
+      poolSize: e.DATABASE_POOL_SIZE,
+    },
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(','),
+      partitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      groupId: e.RETENTION_GROUP_ID,
+    },
+    offerRules,
+    reminderDaysBeforeEnd: e.RETENTION_REMINDER_DAYS,
+    relayIntervalMs: e.RETENTION_RELAY_INTERVAL_MS,
+    pending: {
+      retryBaseMs: e.RETENTION_PENDING_RETRY_MS,
+      maxAttempts: e.RETENTION_PENDING_MAX_ATTEMPTS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

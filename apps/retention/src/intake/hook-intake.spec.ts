@@ -1,0 +1,120 @@
+import { BillwerkRequestRejectedError, BillwerkUnavailableError } from '@app/billwerk-api';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { openRetentionStore } from '../persistence/retention-data-source';
+import type { IncomingHook, WorkflowEngine } from '../workflow/workflow-engine';
+import { HookIntake, type ConsumedMessage } from './hook-intake';
+import { PendingHookEntity } from './pending-hook.entity';
+
+let offset = 0;
+function message(event: string, body: Record<string, unknown> = {}): ConsumedMessage {
+  offset += 1;
+  return {
+    topic: 'billwerk.contract.v1',
+    partition: 0,
+    offset: String(offset),
+    key: 'k',
+    value: JSON.stringify({
+      id: `e${offset}`,
+      type: `billwerk.${event}`,
+      data: { Event: event, ...body },
+    }),
+    headers: { ce_type: `billwerk.${event}` },
+  };
+}
+
+/** An engine whose answer the test sets; it records what it was asked. */
+class ScriptedEngine {
+  readonly seen: string[] = [];
+  failure: Error | undefined;
+  handle(hook: IncomingHook) {
+    this.seen.push(hook.event);
+    if (this.failure) return Promise.reject(this.failure);
+    return Promise.resolve(
+      hook.event === 'PlanCreated'
+        ? { relevant: false as const }
+        : { relevant: true as const, summary: 'decided' },
+    );
+  }
+}
+
+describe('HookIntake', () => {
+  let dataSource: DataSource;
+  let engine: ScriptedEngine;
+  let dead: Array<{ offset: string; code: string }>;
+  let now: number;
+  let intake: HookIntake;
+
+  beforeEach(async () => {
+    dataSource = await openRetentionStore({ sqlitePath: ':memory:', poolSize: 1 });
+    engine = new ScriptedEngine();
+    dead = [];
+    now = Date.parse('2026-11-25T12:00:00Z');
+    intake = new HookIntake(
+      engine as unknown as WorkflowEngine,
+      dataSource,
+      (m, code) => {
+        dead.push({ offset: m.offset, code });
+        return Promise.resolve();
+      },
+      { retryBaseMs: 1000, maxAttempts: 3 },
+      pino({ level: 'silent' }),
+      () => new Date(now),
+    );
+  });
+
+  afterEach(() => dataSource.destroy());
+
+  it('parks on a billwerk outage, then parks further hooks without asking billwerk', async () => {
+    engine.failure = new BillwerkUnavailableError('getContract', 'HTTP 503');
+    expect(await intake.process(message('ContractCancelled'))).toMatchObject({ outcome: 'parked' });
+    expect(await intake.process(message('ContractChanged'))).toMatchObject({ outcome: 'parked' });
+    expect(engine.seen).toEqual(['ContractCancelled']);
+    // Hooks that need no billwerk state are still handled.
+    engine.failure = undefined;
+    expect(await intake.process(message('PlanCreated'))).toEqual({ outcome: 'ignored' });
+    expect(await dataSource.manager.count(PendingHookEntity)).toBe(2);
+  });
+
+  it('retries parked hooks when due and lifts the pause on the first success', async () => {
+    engine.failure = new BillwerkUnavailableError('getContract', 'HTTP 503');
+    await intake.process(message('ContractCancelled'));
+    await intake.process(message('TrialEndApproaching'));
+    expect(await intake.retryParked()).toEqual({ processed: 0, parked: 0, deadLettered: 0 });
+
+    now += 1000;
+    // Still down: the first due hook probes, the rest wait for the next round.
+    expect(await intake.retryParked()).toEqual({ processed: 0, parked: 1, deadLettered: 0 });
+
+    engine.failure = undefined;
+    now += 2000;
+    expect(await intake.retryParked()).toEqual({ processed: 2, parked: 0, deadLettered: 0 });
+    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+    expect(await intake.process(message('ContractChanged'))).toEqual({
+      outcome: 'processed',
+      summary: 'decided',
+    });
+  });
+
+  it('dead-letters a permanent refusal, an unusable message, and a hook parked too often', async () => {
+    engine.failure = new BillwerkRequestRejectedError('getPaymentTransaction', 'HTTP 422', 422);
+    const rejected = message('PaymentFailed');
+    expect(await intake.process(rejected)).toMatchObject({ outcome: 'dead-lettered' });
+    const garbage = { ...message('X'), value: 'not json' };
+    expect(await intake.process(garbage)).toMatchObject({ outcome: 'dead-lettered' });
+
+    engine.failure = new BillwerkUnavailableError('getContract', 'HTTP 503');
+    const stuck = message('ContractCancelled');
+    await intake.process(stuck);
+    for (let round = 0; round < 3; round += 1) {
+      now += 3_600_000;
+      await intake.retryParked();
+    }
+    expect(dead).toEqual([
+      { offset: rejected.offset, code: 'REJECTED' },
+      { offset: garbage.offset, code: 'HOOK_UNUSABLE' },
+      { offset: stuck.offset, code: 'UNAVAILABLE' },
+    ]);
+    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+  });
+});

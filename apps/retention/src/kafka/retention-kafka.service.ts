@@ -1,0 +1,58 @@
+import { AcknowledgedProducer, createKafka, ensureTopics, type TopicBatch } from '@app/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
+import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../domain/retention-action';
+import { RETENTION_LOGGER } from '../retention.tokens';
+
+/** The topics retention reads. */
+export const CONSUMED_TOPICS = [
+  'billwerk.contract.v1',
+  'billwerk.payment.v1',
+  'billwerk.customer.v1',
+  'billwerk.invoice.v1',
+] as const;
+
+/** Retention's Kafka client and its one acks=all producer (actions and dead letters). */
+@Injectable()
+export class RetentionKafkaService {
+  readonly kafka: Kafka;
+  private readonly producer: AcknowledgedProducer;
+
+  constructor(
+    @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
+    @Inject(RETENTION_LOGGER) logger: Logger,
+  ) {
+    this.kafka = createKafka(
+      { brokers: config.kafka.brokers, clientId: 'billwerk-retention' },
+      logger,
+    );
+    this.producer = new AcknowledgedProducer(this.kafka, logger);
+  }
+
+  get producerHealthy(): boolean {
+    return this.producer.isHealthy;
+  }
+
+  /** Creates the topics retention reads and writes when missing; existing ones stay as they are. */
+  async prepareTopics(): Promise<string[]> {
+    return ensureTopics(
+      this.kafka,
+      [...CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map((topic) => ({
+        topic,
+        numPartitions: this.config.kafka.partitions,
+        replicationFactor: this.config.kafka.replicationFactor,
+      })),
+    );
+  }
+
+  /** Resolves once Kafka acknowledged every message. */
+  send(batches: TopicBatch[]): Promise<void> {
+    return this.producer.send(batches);
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

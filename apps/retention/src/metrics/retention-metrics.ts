@@ -1,0 +1,119 @@
+import type { BillwerkApiObserver, BillwerkAttempt } from '@app/billwerk-api';
+import { createMetricsRegistry } from '@app/observability';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CaseKind, CaseOutcome } from '../domain/retention-model';
+import type { WorkflowObserver } from '../workflow/workflow-engine';
+
+/** Figures read from the store at scrape time, so every instance reports the shared truth. */
+export interface StoreFigures {
+  winBackRate(): Promise<number>;
+  pendingHooks(): Promise<number>;
+  dueActions(): Promise<number>;
+}
+
+/** Everything retention exposes on /metrics. */
+export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
+  readonly registry: Registry = createMetricsRegistry('retention');
+
+  store: StoreFigures | undefined;
+
+  readonly casesOpened = new Counter({
+    name: 'retention_cases_opened_total',
+    help: 'Cases opened, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly casesClosed = new Counter({
+    name: 'retention_cases_closed_total',
+    help: 'Cases closed, by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly resolution = new Histogram({
+    name: 'retention_case_resolution_seconds',
+    help: 'Time from opening a case to closing it, by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [60, 3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 90 * 86400],
+    registers: [this.registry],
+  });
+
+  readonly winBackRate: Gauge = new Gauge({
+    name: 'retention_win_back_rate',
+    help: 'Share of decided win-back cases (won, lost, offer applied) that were won or kept with an offer',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      if (this.store) this.winBackRate.set(await this.store.winBackRate());
+    },
+  });
+
+  readonly pendingHooks: Gauge = new Gauge({
+    name: 'retention_pending_hooks',
+    help: 'Hooks parked because billwerk could not be asked',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      if (this.store) this.pendingHooks.set(await this.store.pendingHooks());
+    },
+  });
+
+  readonly dueActions: Gauge = new Gauge({
+    name: 'retention_outbox_due_actions',
+    help: 'Actions due and not yet published',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      if (this.store) this.dueActions.set(await this.store.dueActions());
+    },
+  });
+
+  readonly hooks = new Counter({
+    name: 'retention_hooks_total',
+    help: 'Consumed hooks, by billwerk topic and outcome (processed, ignored, parked, dead-lettered)',
+    labelNames: ['topic', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actionsPublished = new Counter({
+    name: 'retention_actions_published_total',
+    help: 'Actions published on retention.actions.v1, by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  readonly billwerkLatency = new Histogram({
+    name: 'retention_billwerk_request_duration_seconds',
+    help: 'billwerk API attempts, by operation and outcome',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly billwerkErrors = new Counter({
+    name: 'retention_billwerk_errors_total',
+    help: 'billwerk API attempts that failed, by operation and outcome (HTTP status or kind)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  caseOpened(kind: CaseKind): void {
+    this.casesOpened.inc({ kind });
+  }
+
+  caseClosed(kind: CaseKind, outcome: CaseOutcome, openedAt: string, closedAt: string): void {
+    this.casesClosed.inc({ kind, outcome });
+    this.resolution.observe(
+      { kind, outcome },
+      (Date.parse(closedAt) - Date.parse(openedAt)) / 1000,
+    );
+  }
+
+  attemptFinished(attempt: BillwerkAttempt): void {
+    const outcome = attempt.status !== undefined ? String(attempt.status) : attempt.outcome;
+    this.billwerkLatency.observe(
+      { operation: attempt.operation, outcome },
+      attempt.durationMs / 1000,
+    );
+    if (attempt.outcome !== 'ok')
+      this.billwerkErrors.inc({ operation: attempt.operation, outcome });
+  }
+}

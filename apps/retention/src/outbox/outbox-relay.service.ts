@@ -1,0 +1,59 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
+import { RetentionKafkaService } from '../kafka/retention-kafka.service';
+import { RetentionMetrics } from '../metrics/retention-metrics';
+import { RETENTION_LOGGER } from '../retention.tokens';
+import { BackgroundLoop } from '../workflow/background-loop';
+import { WorkflowEngine } from '../workflow/workflow-engine';
+import { OutboxRelay } from './outbox-relay';
+
+/**
+ * The scheduler: publishes due actions (immediate and scheduled) and closes win-back cases whose
+ * EndDate has passed. Safe to run in every instance.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly relay: OutboxRelay;
+  private readonly loop: BackgroundLoop;
+
+  constructor(
+    @Inject(RETENTION_CONFIG) config: RetentionConfig,
+    @Inject(RETENTION_LOGGER) private readonly logger: Logger,
+    dataSource: DataSource,
+    kafka: RetentionKafkaService,
+    private readonly engine: WorkflowEngine,
+    metrics: RetentionMetrics,
+  ) {
+    this.relay = new OutboxRelay(
+      dataSource,
+      (batches) => kafka.send(batches),
+      (action) => metrics.actionsPublished.inc({ action }),
+    );
+    this.loop = new BackgroundLoop('outbox', config.relayIntervalMs, () => this.tick(), logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  private async tick(): Promise<void> {
+    const lapsed = await this.engine.closeLapsedWinBacks();
+    if (lapsed > 0) this.logger.info({ cases: lapsed }, 'closed win-back cases past their EndDate');
+    let published: number;
+    do {
+      published = await this.relay.relayDue();
+      if (published > 0) this.logger.debug({ actions: published }, 'published actions');
+    } while (published > 0);
+  }
+}

@@ -1,0 +1,116 @@
+import { BillwerkApiClient } from '@app/billwerk-api';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { RETENTION_CONFIG, type RetentionConfig } from './config/retention.config';
+import type { BillwerkGateway } from './domain/billwerk-gateway';
+import { HealthController } from './health/health.controller';
+import { IntakeModule } from './intake/intake.module';
+import { RetentionKafkaService } from './kafka/retention-kafka.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { RetentionMetrics } from './metrics/retention-metrics';
+import { OutboxModule } from './outbox/outbox.module';
+import { OutboxEntity } from './outbox/outbox.entity';
+import { PendingHookEntity } from './intake/pending-hook.entity';
+import { RetentionCaseEntity } from './retention-case/retention-case.entity';
+import { RetentionCaseModule } from './retention-case/retention-case.module';
+import { BILLWERK_GATEWAY, RETENTION_LOGGER } from './retention.tokens';
+import { WorkflowEngine } from './workflow/workflow-engine';
+
+/** The store figures behind the win-back rate and backlog gauges. */
+function storeFigures(dataSource: DataSource, metrics: RetentionMetrics): void {
+  metrics.store = {
+    winBackRate: async () => {
+      const rows = await dataSource.manager
+        .createQueryBuilder(RetentionCaseEntity, 'c')
+        .select('c.outcome', 'outcome')
+        .addSelect('COUNT(*)', 'count')
+        .where('c.kind = :kind AND c.outcome IN (:...outcomes)', {
+          kind: 'win-back',
+          outcomes: ['won', 'lost', 'offer-applied'],
+        })
+        .groupBy('c.outcome')
+        .getRawMany<{ outcome: string; count: string | number }>();
+      const total = rows.reduce((sum, row) => sum + Number(row.count), 0);
+      const kept = rows
+        .filter((row) => row.outcome !== 'lost')
+        .reduce((sum, row) => sum + Number(row.count), 0);
+      return total === 0 ? 0 : kept / total;
+    },
+    pendingHooks: () => dataSource.manager.count(PendingHookEntity),
+    dueActions: () =>
+      dataSource.manager
+        .createQueryBuilder(OutboxEntity, 'o')
+        .where('o.status = :pending AND o.dueAt <= :now', {
+          pending: 'pending',
+          now: new Date().toISOString(),
+        })
+        .getCount(),
+  };
+}
+
+/** Shared by the capability modules: config, logger, store, billwerk, Kafka, engine, metrics. */
+@Global()
+@Module({})
+class RetentionCoreModule implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: RetentionKafkaService,
+  ) {}
+
+  static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    const metrics = new RetentionMetrics();
+    storeFigures(dataSource, metrics);
+    const billwerk: BillwerkGateway = new BillwerkApiClient({
+      baseUrl: config.billwerk.baseUrl,
+      clientId: config.billwerk.clientId,
+      clientSecret: config.billwerk.clientSecret,
+      timeoutMs: config.billwerk.timeoutMs,
+      retry: { maxRetries: config.billwerk.maxRetries },
+      observer: metrics,
+    });
+    const engine = new WorkflowEngine(
+      dataSource,
+      billwerk,
+      { rules: config.offerRules, reminderDaysBeforeEnd: config.reminderDaysBeforeEnd },
+      metrics,
+    );
+    const providers = [
+      { provide: RETENTION_CONFIG, useValue: config },
+      { provide: RETENTION_LOGGER, useValue: logger },
+      { provide: DataSource, useValue: dataSource },
+      { provide: BILLWERK_GATEWAY, useValue: billwerk },
+      { provide: RetentionMetrics, useValue: metrics },
+      { provide: WorkflowEngine, useValue: engine },
+      RetentionKafkaService,
+    ];
+    return {
+      module: RetentionCoreModule,
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
+  }
+
+  // Runs after every capability stopped in beforeApplicationShutdown: nothing uses these now.
+  async onApplicationShutdown(): Promise<void> {
+    await this.kafka.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** The retention app, built from a config validated and a store opened before Nest starts. */
+@Module({})
+export class RetentionModule {
+  static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    return {
+      module: RetentionModule,
+      imports: [
+        RetentionCoreModule.forRoot(config, logger, dataSource),
+        IntakeModule,
+        OutboxModule,
+        RetentionCaseModule,
+      ],
+      controllers: [HealthController, MetricsController],
+    };
+  }
+}

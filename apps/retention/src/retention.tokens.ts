@@ -1,0 +1,2 @@
+export const RETENTION_LOGGER = Symbol('RETENTION_LOGGER');
+export const BILLWERK_GATEWAY = Symbol('BILLWERK_GATEWAY');

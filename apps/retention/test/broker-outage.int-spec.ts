@@ -1,0 +1,96 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
+import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
+import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
+import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
+import { OutboxEntity } from '../src/outbox/outbox.entity';
+import { FakeBillwerk } from './fake-billwerk';
+import {
+  actionsSince,
+  actionsSnapshot,
+  drained,
+  HookPublisher,
+  startGroupAtEnd,
+  startRetention,
+  waitFor,
+  type RunningRetention,
+} from './retention-harness';
+
+/** A broker of this test's own, so stopping it disturbs nobody else's. */
+const PORT = 19592;
+const BROKER = { port: PORT, controllerPort: PORT + 1, heapMb: 384, log: () => undefined };
+const brokers = `127.0.0.1:${PORT}`;
+const DAY = 24 * 3600 * 1000;
+
+describe('retention while its Kafka is down', () => {
+  let kafka: Kafka;
+  let billwerk: FakeBillwerk;
+  let database: TestDatabase;
+  let retention: RunningRetention;
+  let hooks: HookPublisher;
+  const groupId = `retention-outage-${randomUUID()}`;
+
+  beforeAll(async () => {
+    await startLocalKafka({
+      ...BROKER,
+      topics: [...CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map((topic) => ({
+        topic,
+        numPartitions: 1,
+      })),
+    });
+    kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+    billwerk = new FakeBillwerk();
+    await billwerk.start();
+    database = await createSqliteDatabase();
+    await startGroupAtEnd(kafka, groupId);
+    retention = await startRetention({
+      database,
+      billwerkUrl: billwerk.url,
+      groupId,
+      env: { KAFKA_BROKERS: brokers, RETENTION_REMINDER_DAYS: '7' },
+    });
+    hooks = new HookPublisher(kafka);
+  });
+
+  afterAll(async () => {
+    await hooks?.close();
+    await retention?.close();
+    await stopLocalKafka(BROKER);
+    await database?.drop();
+    await billwerk?.stop();
+  });
+
+  it('keeps a reminder that falls due during the outage and publishes it once afterwards', async () => {
+    const contract = billwerk.addContract({
+      EndDate: new Date(Date.now() + 7 * DAY + 4000).toISOString(),
+    });
+    const from = await actionsSnapshot(kafka);
+    await hooks.publish({ Event: 'ContractCancelled', ContractId: contract.Id });
+    await drained(kafka, groupId, retention.dataSource);
+    await hooks.close();
+
+    await stopLocalKafka(BROKER);
+    const reminder = () =>
+      retention.dataSource.manager.findOneByOrFail(OutboxEntity, {
+        contractId: contract.Id,
+        type: 'CancellationReminderDue',
+      });
+    await waitFor('the reminder to fall due', async () => {
+      const row = await reminder();
+      return Date.parse(row.dueAt) < Date.now() - 1000;
+    });
+    // Due, but Kafka is down: it stays in the outbox.
+    expect(await reminder()).toMatchObject({ status: 'pending' });
+
+    await startLocalKafka(BROKER);
+    await waitFor('the reminder to be published', async () => {
+      return (await reminder()).status === 'published';
+    });
+    const actions = await actionsSince(kafka, from);
+    expect(actions.map((a) => a.event.type)).toEqual([
+      'retention.WinBackOfferRequested',
+      'retention.CancellationReminderDue',
+    ]);
+  });
+});

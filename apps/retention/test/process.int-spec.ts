@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeBillwerk } from './fake-billwerk';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'apps', 'retention', 'src', 'main.ts');
+const VARIANT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs retention's real entry point; `whileRunning` gets its URL once it listens, then SIGTERM. */
+function runRetention(
+  env: Record<string, string>,
+  whileRunning?: (url: string) => Promise<void>,
+): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+          ...env,
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!started && whileRunning && stdout.includes('retention listening')) {
+        started = true;
+        whileRunning(`http://127.0.0.1:${env.RETENTION_PORT}`).then(
+          () => child.kill('SIGTERM'),
+          (error: Error) => {
+            child.kill('SIGKILL');
+            reject(error);
+          },
+        );
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('retention process', () => {
+  it('refuses to start on bad offer rules and bad settings, one line each', async () => {
+    const exit = await runRetention({
+      BILLWERK_CLIENT_SECRET: 'secret',
+      RETENTION_PORT: '70000',
+      RETENTION_OFFER_RULES: `${VARIANT}=ten-percent`,
+    });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim().split('\n')).toEqual([
+      'config error: RETENTION_PORT: must not be greater than 65535 (got "70000")',
+      'config error: BILLWERK_CLIENT_ID: is required (got nothing)',
+    ]);
+    const rules = await runRetention({
+      BILLWERK_CLIENT_ID: 'client',
+      BILLWERK_CLIENT_SECRET: 'secret',
+      RETENTION_OFFER_RULES: `${VARIANT}=none,${VARIANT}=none`,
+    });
+    expect(rules.code).toBe(1);
+    expect(rules.stderr.trim()).toBe(
+      `config error: RETENTION_OFFER_RULES: entry 2 "${VARIANT}=none": plan variant ${VARIANT} is given twice`,
+    );
+  });
+
+  it('serves health and docs, and stops cleanly on SIGTERM', async () => {
+    const billwerk = new FakeBillwerk();
+    await billwerk.start();
+    const folder = mkdtempSync(join(tmpdir(), 'retention-process-'));
+    try {
+      const port = String(20000 + Math.floor(Math.random() * 20000));
+      const exit = await runRetention(
+        {
+          BILLWERK_API_URL: billwerk.url,
+          BILLWERK_CLIENT_ID: 'client',
+          BILLWERK_CLIENT_SECRET: 'secret',
+          RETENTION_PORT: port,
+          RETENTION_HOST: '127.0.0.1',
+          RETENTION_SQLITE_PATH: join(folder, 'retention.sqlite'),
+          RETENTION_GROUP_ID: `retention-process-${port}`,
+        },
+        async (url) => {
+          expect((await fetch(`${url}/health/live`)).status).toBe(200);
+          const docs = await fetch(`${url}/docs-json`);
+          const spec = (await docs.json()) as { paths: Record<string, unknown> };
+          expect(Object.keys(spec.paths)).toEqual(
+            expect.arrayContaining([
+              '/retention/cases',
+              '/retention/cases/{id}',
+              '/retention/cases/{id}/apply-offer',
+              '/retention/cases/{id}/close',
+            ]),
+          );
+          expect((await fetch(`${url}/docs`)).status).toBe(200);
+        },
+      );
+      expect(exit.stdout).toContain('retention stopped');
+      expect(exit.code).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await billwerk.stop();
+    }
+  });
+});

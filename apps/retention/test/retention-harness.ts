@@ -1,0 +1,234 @@
+import { cloudEventHeaders, hookKey, serializeHookEnvelope, topicForEvent } from '@app/contracts';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { DataSource, Like } from 'typeorm';
+import {
+  endOffsets,
+  readBetween,
+  testKafka,
+  type Offsets,
+  type ReadMessage,
+} from '../../../test/support/topic-reader';
+import { loadRetentionConfig } from '../src/config/retention.config';
+import { RETENTION_ACTIONS_TOPIC } from '../src/domain/retention-action';
+import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
+import { OutboxEntity } from '../src/outbox/outbox.entity';
+import { PendingHookEntity } from '../src/intake/pending-hook.entity';
+import type { CaseDetailDto } from '../src/retention-case/retention-case.dto';
+import { createRetentionApp } from '../src/retention.app';
+import type { TestDatabase } from '../../../test/support/databases';
+
+export const API_TOKEN = 'retention-test-token-0123456789';
+
+export interface RunningRetention {
+  app: NestFastifyApplication;
+  url: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Polls until `check` holds; the deadline only bounds a broken test, it asserts nothing. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  deadlineMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Commits the group's offsets at the topics' current ends, so its consumers (however many,
+ * however they rebalance) read exactly what the test publishes from now on.
+ */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of CONSUMED_TOPICS) {
+      const partitions = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: partitions.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A real retention app on a free port, against the Kafka in KAFKA_BROKERS. */
+export async function startRetention(options: {
+  database: TestDatabase;
+  billwerkUrl: string;
+  groupId: string;
+  env?: Record<string, string>;
+}): Promise<RunningRetention> {
+  const config = loadRetentionConfig({
+    NODE_ENV: 'test',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    BILLWERK_API_URL: options.billwerkUrl,
+    BILLWERK_CLIENT_ID: 'retention-test',
+    BILLWERK_CLIENT_SECRET: 'retention-test-secret',
+    BILLWERK_TIMEOUT_MS: '2000',
+    BILLWERK_MAX_RETRIES: '1',
+    RETENTION_API_TOKENS: API_TOKEN,
+    RETENTION_GROUP_ID: options.groupId,
+    RETENTION_RELAY_INTERVAL_MS: '50',
+    RETENTION_PENDING_RETRY_MS: '100',
+    RETENTION_SQLITE_PATH: options.database.sqlitePath,
+    ...(options.database.url ? { DATABASE_URL: options.database.url } : {}),
+    ...options.env,
+  });
+  const app = await createRetentionApp(
+    config,
+    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  );
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    dataSource: app.get(DataSource),
+    close: () => app.close(),
+  };
+}
+
+/** Publishes hooks the way the ingress does: CloudEvents envelope, catalog topic, contract key. */
+export class HookPublisher {
+  private producer: Producer | undefined;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async publish(...bodies: Array<Record<string, unknown> & { Event: string }>): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer();
+      await this.producer.connect();
+    }
+    for (const body of bodies) {
+      const id = randomUUID();
+      const subject = hookKey(body, id);
+      const envelope = { id, type: `billwerk.${body.Event}`, source: 'billwerk/test' };
+      await this.producer.send({
+        topic: topicForEvent(body.Event),
+        acks: -1,
+        messages: [
+          {
+            key: subject,
+            value: serializeHookEnvelope({
+              id,
+              sourceName: 'test',
+              event: body.Event,
+              subject,
+              receivedAt: new Date(),
+              retryCount: 0,
+              rawData: JSON.stringify(body),
+            }),
+            headers: cloudEventHeaders(
+              envelope,
+              '00-00000000000000000000000000000001-0000000000000001-01',
+            ),
+          },
+        ],
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect();
+  }
+}
+
+/** Waits until the group committed everything published so far and nothing due is unpublished. */
+export async function drained(
+  kafka: Kafka,
+  groupId: string,
+  dataSource: DataSource,
+): Promise<void> {
+  const ends = await endOffsets(kafka, CONSUMED_TOPICS);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor('the consumer group to catch up', async () => {
+      for (const [topic, partitions] of ends) {
+        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+        for (const { partition, offset } of committed[0].partitions) {
+          const end = partitions.get(partition) ?? '0';
+          if (BigInt(offset) < BigInt(end)) return false;
+        }
+      }
+      return true;
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  await waitFor('due actions to be published', async () => {
+    const due = await dataSource.manager
+      .createQueryBuilder(OutboxEntity, 'o')
+      .where('o.status = :pending AND o.dueAt <= :now', {
+        pending: 'pending',
+        now: new Date().toISOString(),
+      })
+      .getCount();
+    return due === 0;
+  });
+}
+
+/** Parked hooks whose envelope mentions `id`. */
+export async function parkedHooks(dataSource: DataSource, id: string): Promise<number> {
+  return dataSource.manager.countBy(PendingHookEntity, { value: Like(`%${id}%`) });
+}
+
+export interface PublishedAction {
+  key: string | null;
+  headers: Record<string, string>;
+  event: {
+    id: string;
+    type: string;
+    subject: string;
+    data: Record<string, unknown> & { caseId: string; action: string };
+  };
+}
+
+export async function actionsSnapshot(kafka: Kafka): Promise<Offsets> {
+  return endOffsets(kafka, [RETENTION_ACTIONS_TOPIC]);
+}
+
+/** The actions published since `from`. */
+export async function actionsSince(kafka: Kafka, from: Offsets): Promise<PublishedAction[]> {
+  const messages: ReadMessage[] = await readBetween(kafka, from, await actionsSnapshot(kafka));
+  return messages.map((m) => ({
+    key: m.key,
+    headers: m.headers,
+    event: JSON.parse(m.value) as PublishedAction['event'],
+  }));
+}
+
+/** Calls the case API; `T` is what a successful answer holds. */
+export async function api<T = CaseDetailDto>(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { token?: string | null; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const token = options.token === undefined ? API_TOKEN : options.token;
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+}
+
+export { testKafka };
