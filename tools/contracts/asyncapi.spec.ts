@@ -1,6 +1,11 @@
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { readFileSync } from 'node:fs';
-import { BILLWERK_EVENTS, BILLWERK_TOPICS } from '../../libs/contracts/src';
+import {
+  BILLWERK_EVENTS,
+  BILLWERK_TOPICS,
+  RETENTION_ACTION_TYPES,
+  RETENTION_ACTIONS_TOPIC,
+} from '../../libs/contracts/src';
 import { ASYNCAPI_FILE, renderAsyncApi } from './cli';
 
 describe('docs/asyncapi.yaml', () => {
@@ -22,12 +27,13 @@ describe('docs/asyncapi.yaml', () => {
       .channels()
       .all()
       .map((channel) => channel.address());
-    expect(addresses.sort()).toEqual([...BILLWERK_TOPICS].sort());
+    expect(addresses.sort()).toEqual([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC].sort());
     const names = document
       .components()
       .messages()
       .all()
       .map((message) => message.name());
     for (const event of Object.keys(BILLWERK_EVENTS)) expect(names).toContain(event);
+    for (const action of RETENTION_ACTION_TYPES) expect(names).toContain(action);
   });
 });

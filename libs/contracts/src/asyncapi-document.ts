@@ -1,5 +1,11 @@
 import { CLOUDEVENT_CONTENT_TYPE } from './cloud-event';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
+import {
+  RETENTION_ACTION_SOURCE,
+  RETENTION_ACTION_TYPES,
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CASE_KINDS,
+} from './retention-actions';
 import { BILLWERK_TOPICS } from './topics';
 
 type Schema = Record<string, unknown>;
@@ -25,7 +31,112 @@ const TOPIC_DESCRIPTIONS: Record<string, string> = {
   'billwerk.reporting.v1': 'Reports and accounting exports.',
   'billwerk.unrecognized.v1':
     'Well-formed hooks whose event billwerk-bridge does not know yet. Fields are as billwerk sent them.',
+  [RETENTION_ACTIONS_TOPIC]:
+    'Retention actions for the CRM and e-mail teams, decided from billwerk state. Keyed by ContractId. An action may be delivered twice with the same id after a crash: drop ids already seen.',
 };
+
+const RETENTION_ACTION_DESCRIPTIONS: Record<(typeof RETENTION_ACTION_TYPES)[number], string> = {
+  WinBackOfferRequested:
+    'A cancellation was registered: make the customer an offer (if any) while the notice period runs.',
+  CancellationReminderDue:
+    'The cancelled contract ends soon (a configured number of days before EndDate).',
+  PaymentRecoveryRequested:
+    'A payment problem needs the customer (failed payment, escalation, dunning, expiring card, …).',
+  PaymentRecovered: 'billwerk confirms the payment problem is resolved.',
+  TrialEndingNudge: 'The trial ends soon and the contract is still in its trial phase.',
+};
+
+const NULLABLE_STRING = { type: ['string', 'null'] };
+
+function retentionSchemas(): Record<string, Schema> {
+  return {
+    RetentionActionEnvelope: {
+      type: 'object',
+      description: 'CloudEvents 1.0, structured mode.',
+      required: [
+        'specversion',
+        'id',
+        'source',
+        'type',
+        'subject',
+        'time',
+        'datacontenttype',
+        'data',
+      ],
+      properties: {
+        specversion: { type: 'string', const: '1.0' },
+        id: {
+          type: 'string',
+          format: 'uuid',
+          description: 'Stable per action: a redelivery carries the same id',
+        },
+        source: { type: 'string', const: RETENTION_ACTION_SOURCE },
+        type: { type: 'string', pattern: '^retention\\.[A-Za-z]+$' },
+        subject: { $ref: '#/components/schemas/BillwerkId' },
+        time: { type: 'string', format: 'date-time' },
+        datacontenttype: { type: 'string', const: 'application/json' },
+        data: { $ref: '#/components/schemas/RetentionActionData' },
+      },
+    },
+    RetentionActionData: {
+      type: 'object',
+      required: [
+        'action',
+        'caseId',
+        'caseKind',
+        'reason',
+        'contractId',
+        'customerId',
+        'planVariantId',
+        'offer',
+        'endDate',
+        'dueAt',
+        'contact',
+      ],
+      properties: {
+        action: { type: 'string', enum: [...RETENTION_ACTION_TYPES] },
+        caseId: { type: 'string', format: 'uuid' },
+        caseKind: { type: 'string', enum: [...RETENTION_CASE_KINDS] },
+        reason: {
+          type: 'string',
+          description: 'The billwerk event or state that led to the action',
+        },
+        contractId: { $ref: '#/components/schemas/BillwerkId' },
+        customerId: NULLABLE_STRING,
+        planVariantId: NULLABLE_STRING,
+        offer: {
+          type: ['object', 'null'],
+          required: ['discountId'],
+          properties: {
+            discountId: { type: 'string', description: 'The billwerk discount to offer' },
+          },
+        },
+        endDate: {
+          type: ['string', 'null'],
+          format: 'date-time',
+          description: "The contract's EndDate (win-back)",
+        },
+        dueAt: { type: 'string', format: 'date-time' },
+        contact: {
+          type: ['object', 'null'],
+          description: 'Null once the customer asked to be erased',
+          required: ['name', 'email', 'locale'],
+          properties: { name: NULLABLE_STRING, email: NULLABLE_STRING, locale: NULLABLE_STRING },
+        },
+      },
+    },
+    RetentionKafkaHeaders: {
+      type: 'object',
+      required: ['content-type', 'ce_id', 'ce_type', 'ce_source'],
+      properties: {
+        'content-type': { type: 'string', const: CLOUDEVENT_CONTENT_TYPE },
+        ce_id: { type: 'string' },
+        ce_type: { type: 'string' },
+        ce_source: { type: 'string', const: RETENTION_ACTION_SOURCE },
+      },
+    },
+  };
+}
 
 function channelId(topic: string): string {
   return topic.replace(/\.v(\d+)$/, 'V$1').replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
@@ -159,6 +270,30 @@ export function buildAsyncApiDocument(version: string): Schema {
       traceparent: { type: 'string', description: 'W3C trace context' },
     },
   };
+
+  Object.assign(schemas, retentionSchemas());
+  for (const action of RETENTION_ACTION_TYPES) {
+    messages[action] = {
+      name: action,
+      title: `retention.${action}`,
+      summary: RETENTION_ACTION_DESCRIPTIONS[action],
+      contentType: CLOUDEVENT_CONTENT_TYPE,
+      headers: { $ref: '#/components/schemas/RetentionKafkaHeaders' },
+      payload: {
+        allOf: [
+          { $ref: '#/components/schemas/RetentionActionEnvelope' },
+          {
+            type: 'object',
+            properties: { type: { type: 'string', const: `retention.${action}` } },
+          },
+        ],
+      },
+      bindings: {
+        kafka: { key: { type: 'string', description: 'ContractId' }, bindingVersion: '0.5.0' },
+      },
+    };
+  }
+  byTopic.set(RETENTION_ACTIONS_TOPIC, [...RETENTION_ACTION_TYPES]);
 
   const channels: Record<string, Schema> = {};
   const operations: Record<string, Schema> = {};

@@ -1,4 +1,9 @@
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
+import {
+  RETENTION_ACTION_FIELDS,
+  RETENTION_ACTION_TYPES,
+  RETENTION_ACTIONS_TOPIC,
+} from './retention-actions';
 
 /**
  * What subscribers depend on, reduced to what a compatibility check compares: per topic, its
@@ -20,6 +25,10 @@ const ENVELOPE_FIELDS: Record<string, string> = {
   data: 'object',
 };
 
+const RETENTION_ENVELOPE_FIELDS: Record<string, string> = Object.fromEntries(
+  Object.entries(ENVELOPE_FIELDS).filter(([name]) => name !== 'retrycount'),
+);
+
 /** The contract model of everything billwerk-bridge publishes, from the catalog. */
 export function currentContractModel(): ContractModel {
   const model: ContractModel = { topics: {} };
@@ -39,6 +48,15 @@ export function currentContractModel(): ContractModel {
     add(definition.topic, `billwerk.${event}`, fields);
   }
   add('billwerk.unrecognized.v1', 'billwerk.*', { Event: 'string' });
+  for (const action of RETENTION_ACTION_TYPES) {
+    model.topics[RETENTION_ACTIONS_TOPIC] ??= { messages: {} };
+    model.topics[RETENTION_ACTIONS_TOPIC].messages[`retention.${action}`] = {
+      fields: {
+        ...prefixed('envelope', RETENTION_ENVELOPE_FIELDS),
+        ...prefixed('data', RETENTION_ACTION_FIELDS),
+      },
+    };
+  }
   return model;
 }
 

@@ -9,3 +9,4 @@ export * from './envelope-parser';
 export * from './hook-payloads';
 export * from './asyncapi-document';
 export * from './contract-model';
+export * from './retention-actions';

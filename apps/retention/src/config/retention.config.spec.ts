@@ -22,7 +22,7 @@ describe('loadRetentionConfig', () => {
     expect(config.billwerk.baseUrl).toBe('https://sandbox.billwerk.com');
     expect(config.database).toEqual({
       url: undefined,
-      sqlitePath: 'data/retention.sqlite',
+      sqlitePath: '.data/retention.sqlite',
       poolSize: 10,
     });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);

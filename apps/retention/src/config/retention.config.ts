@@ -54,7 +54,7 @@ export class RetentionEnvironment {
   DATABASE_URL?: string;
 
   @IsString()
-  RETENTION_SQLITE_PATH: string = 'data/retention.sqlite';
+  RETENTION_SQLITE_PATH: string = '.data/retention.sqlite';
 
   @Type(() => Number)
   @Max(100)

@@ -1,9 +1,8 @@
+import type { RetentionOffer } from '@app/contracts';
 import { isBillwerkId } from '@app/contracts';
 
 /** The retention offer for a plan variant: a billwerk discount to apply, or none. */
-export interface Offer {
-  discountId: string;
-}
+export type Offer = RetentionOffer;
 
 /** A rules text that cannot be used; `problem` is one line naming the bad entry. */
 export class OfferRulesError extends Error {

@@ -1,37 +1,18 @@
-import type { Offer } from './offer-rules';
-import type { ActionType, CaseKind } from './retention-model';
+import {
+  RETENTION_ACTION_SOURCE as ACTION_SOURCE,
+  RETENTION_ACTION_TYPE_PREFIX as ACTION_TYPE_PREFIX,
+  type RetentionActionData,
+} from '@app/contracts';
 
-/** Retention's actions for the CRM and e-mail teams; the contract is in apps/retention/README.md. */
-export const RETENTION_ACTIONS_TOPIC = 'retention.actions.v1';
-/** Hooks retention can never process, with the error and origin in headers. */
-export const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
-
-export const ACTION_SOURCE = 'billwerk-bridge/retention';
-export const ACTION_TYPE_PREFIX = 'retention.';
-
-export interface ActionContact {
-  name: string | null;
-  email: string | null;
-  /** billwerk's `Locale`, else its `Language` (e.g. `de-DE`, `en`). */
-  locale: string | null;
-}
-
-/** The CloudEvent `data` of every retention action. */
-export interface RetentionActionData {
-  action: ActionType;
-  caseId: string;
-  caseKind: CaseKind;
-  reason: string;
-  contractId: string;
-  customerId: string | null;
-  planVariantId: string | null;
-  offer: Offer | null;
-  /** The contract's EndDate for win-back actions, else null. */
-  endDate: string | null;
-  dueAt: string;
-  /** Null once the customer's personal data was erased. */
-  contact: ActionContact | null;
-}
+// The action contract lives in libs/contracts (published in docs/asyncapi.yaml).
+export {
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_DLQ_TOPIC,
+  RETENTION_ACTION_SOURCE as ACTION_SOURCE,
+  RETENTION_ACTION_TYPE_PREFIX as ACTION_TYPE_PREFIX,
+  type RetentionActionContact as ActionContact,
+  type RetentionActionData,
+} from '@app/contracts';
 
 export interface ActionMessage {
   key: string;

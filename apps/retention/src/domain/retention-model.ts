@@ -1,7 +1,13 @@
+import {
+  RETENTION_ACTION_TYPES,
+  RETENTION_CASE_KINDS,
+  type RetentionActionType,
+  type RetentionCaseKind,
+} from '@app/contracts';
 import type { Offer } from './offer-rules';
 
-export const CASE_KINDS = ['win-back', 'payment-recovery', 'trial-conversion'] as const;
-export type CaseKind = (typeof CASE_KINDS)[number];
+export const CASE_KINDS = RETENTION_CASE_KINDS;
+export type CaseKind = RetentionCaseKind;
 
 export const CASE_STATUSES = ['open', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -18,15 +24,9 @@ export const CASE_OUTCOMES = [
 ] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
-/** Actions published on `retention.actions.v1` as `retention.<Action>`. */
-export const ACTION_TYPES = [
-  'WinBackOfferRequested',
-  'CancellationReminderDue',
-  'PaymentRecoveryRequested',
-  'PaymentRecovered',
-  'TrialEndingNudge',
-] as const;
-export type ActionType = (typeof ACTION_TYPES)[number];
+/** Actions published on `retention.actions.v1` as `retention.<Action>` (see libs/contracts). */
+export const ACTION_TYPES = RETENTION_ACTION_TYPES;
+export type ActionType = RetentionActionType;
 
 /** What a decision needs to know about a case already stored. */
 export interface CaseView {
