@@ -7,6 +7,8 @@ export interface DevCredentials {
   user: string;
   password: string;
   token: string;
+  /** Bearer token for the audit and retention APIs. */
+  apiToken: string;
 }
 
 /**
@@ -14,12 +16,19 @@ export interface DevCredentials {
  * registered in a billwerk sandbox keeps working across restarts.
  */
 export function devCredentials(file: string): DevCredentials {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevCredentials;
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevCredentials>)
+    : {};
+  if (stored.source && stored.user && stored.password && stored.token && stored.apiToken) {
+    return stored as DevCredentials;
+  }
   const credentials: DevCredentials = {
     source: 'sandbox',
     user: 'billwerk',
     password: randomBytes(12).toString('base64url'),
     token: randomBytes(18).toString('base64url'),
+    apiToken: randomBytes(24).toString('base64url'),
+    ...stored,
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });

@@ -2,12 +2,14 @@
  * `npm start`: the whole system with one command. Builds the apps, starts the local Kafka unless
  * KAFKA_BROKERS is set, runs every app under this supervisor with prefixed logs, and prints how
  * to use it. Ctrl-C stops everything; an app that crashes is reported and stops the stack.
+ * `--demo` plays a simulator scenario through every hop, prints it, and stops.
  */
 import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startLocalKafka, stopLocalKafka } from '../kafka/local-kafka';
+import { runDemo } from './demo';
 import { devCredentials } from './dev-credentials';
 import { humanLine } from './log-lines';
 
@@ -112,6 +114,8 @@ async function main(): Promise<void> {
   const credentials = devCredentials(join(ROOT, '.data', 'dev-credentials.json'));
   const ingressPort = Number(process.env.INGRESS_PORT ?? 3000);
   const simPort = Number(process.env.SIM_PORT ?? 3003);
+  const auditPort = Number(process.env.AUDIT_PORT ?? 3002);
+  const retentionPort = Number(process.env.RETENTION_PORT ?? 3001);
   const hookUrl = `http://127.0.0.1:${ingressPort}/billwerk-hook`;
   const apps: AppSpec[] = [
     {
@@ -126,6 +130,29 @@ async function main(): Promise<void> {
               INGRESS_BASIC_AUTH: `${credentials.source}:${credentials.user}:${credentials.password}`,
               INGRESS_PATH_TOKENS: `${credentials.source}:${credentials.token}`,
             }),
+      },
+    },
+    {
+      name: 'audit',
+      entry: 'dist/apps/audit/apps/audit/src/main.js',
+      readyUrl: `http://127.0.0.1:${auditPort}/health/ready`,
+      env: {
+        KAFKA_BROKERS: brokers,
+        AUDIT_API_TOKENS: process.env.AUDIT_API_TOKENS ?? credentials.apiToken,
+      },
+    },
+    {
+      name: 'retention',
+      entry: 'dist/apps/retention/apps/retention/src/main.js',
+      readyUrl: `http://127.0.0.1:${retentionPort}/health/ready`,
+      env: {
+        KAFKA_BROKERS: brokers,
+        RETENTION_API_TOKENS: process.env.RETENTION_API_TOKENS ?? credentials.apiToken,
+        // Unless told otherwise, billwerk is the simulator, with its fixed demo discount on offer.
+        BILLWERK_API_URL: process.env.BILLWERK_API_URL ?? `http://127.0.0.1:${simPort}`,
+        BILLWERK_CLIENT_ID: process.env.BILLWERK_CLIENT_ID ?? 'billwerk-sim',
+        BILLWERK_CLIENT_SECRET: process.env.BILLWERK_CLIENT_SECRET ?? 'billwerk-sim-secret',
+        RETENTION_OFFER_RULES: process.env.RETENTION_OFFER_RULES ?? '*=64b000000000000000000001',
       },
     },
     {
@@ -155,11 +182,14 @@ async function main(): Promise<void> {
     '',
     'billwerk-bridge is running',
     `  ingress       ${base}/billwerk-hook   (health: ${base}/health/ready, metrics: ${base}/metrics)`,
+    `  retention     http://127.0.0.1:${retentionPort}/retention/cases   (API docs: /docs)`,
+    `  audit         http://127.0.0.1:${auditPort}/audit/events   (API docs: /docs)`,
     `  simulator     http://127.0.0.1:${simPort}   (billwerk's API subset; scenarios: npm run sim -- list)`,
     `  Kafka         ${brokers}`,
     explicitAuth
       ? '  credentials   from INGRESS_BASIC_AUTH / INGRESS_PATH_TOKENS'
-      : `  credentials   Basic ${credentials.user}:${credentials.password}   or   path token ${credentials.token}   (source "${credentials.source}", kept in .data/dev-credentials.json)`,
+      : `  credentials   hooks: Basic ${credentials.user}:${credentials.password} or path token ${credentials.token} (source "${credentials.source}")`,
+    `                APIs: Authorization: Bearer ${credentials.apiToken}   (all kept in .data/dev-credentials.json)`,
     '',
     'send a hook:',
     explicitAuth
@@ -174,6 +204,18 @@ async function main(): Promise<void> {
     '',
   ];
   for (const line of lines) say(line);
+
+  if (process.argv.includes('--demo')) {
+    await runDemo({
+      brokers,
+      simUrl: `http://127.0.0.1:${simPort}`,
+      auditUrl: `http://127.0.0.1:${auditPort}`,
+      retentionUrl: `http://127.0.0.1:${retentionPort}`,
+      apiToken: credentials.apiToken,
+      say,
+    });
+    await shutdown(0);
+  }
 }
 
 main().catch((error: unknown) => {

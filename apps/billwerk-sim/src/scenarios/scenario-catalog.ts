@@ -21,6 +21,14 @@ const james = {
 /** The stories the retention workflows are built against; `npm run sim -- <name>` plays one. */
 export const SCENARIOS: readonly ScenarioDefinition[] = [
   {
+    name: 'cancel',
+    description:
+      'A customer cancels (ContractCancelled + ContractChanged EndContract, EndDate in 30 days) and the notice period runs: the window in which a win-back offer can still keep them.',
+    customers: [anna],
+    contracts: [{ ref: 'contract', customer: 'anna', startedDaysAgo: 120 }],
+    steps: [{ do: 'cancel', contract: 'contract', endInDays: 30 }],
+  },
+  {
     name: 'cancel-withdraw',
     description:
       'A customer cancels (ContractCancelled + ContractChanged EndContract, EndDate in 30 days), and five days later the cancellation is withdrawn (ContractChanged, EndDate gone).',
