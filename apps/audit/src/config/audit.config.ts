@@ -25,8 +25,14 @@ export class AuditDatabaseEnvironment {
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
+/** What `npm run replay` needs: the database and the brokers. */
+export class AuditReplayEnvironment extends AuditDatabaseEnvironment {
+  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+}
+
 /** The audit app's environment: names here are a contract with operators (README, settings). */
-export class AuditEnvironment extends AuditDatabaseEnvironment {
+export class AuditEnvironment extends AuditReplayEnvironment {
   @IntegerSetting(1, 65535)
   AUDIT_PORT: number = 3002;
 
@@ -38,9 +44,6 @@ export class AuditEnvironment extends AuditDatabaseEnvironment {
       'must be comma-separated bearer tokens of at least 16 characters (A-Z a-z 0-9 . _ ~ + / = -)',
   })
   AUDIT_API_TOKENS!: string;
-
-  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsString()
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
@@ -94,6 +97,20 @@ export function loadAuditDatabaseConfig(env: Record<string, string | undefined>)
 } {
   const e = validateEnvironment(AuditDatabaseEnvironment, env);
   return { database: databaseSettings(e), logLevel: e.LOG_LEVEL };
+}
+
+/** Database and brokers (replay CLI); throws ConfigValidationError. */
+export function loadAuditReplayConfig(env: Record<string, string | undefined>): {
+  database: DatabaseSettings;
+  brokers: string[];
+  logLevel: AuditConfig['logLevel'];
+} {
+  const e = validateEnvironment(AuditReplayEnvironment, env);
+  return {
+    database: databaseSettings(e),
+    brokers: parseBrokers(e.KAFKA_BROKERS),
+    logLevel: e.LOG_LEVEL,
+  };
 }
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
