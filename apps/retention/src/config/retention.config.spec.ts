@@ -1,5 +1,5 @@
 import { ConfigValidationError } from '@app/config';
-import { loadRetentionConfig } from './retention.config';
+import { loadRetentionConfig, loadRetentionDatabaseConfig } from './retention.config';
 
 const REQUIRED = { BILLWERK_CLIENT_ID: 'client', BILLWERK_CLIENT_SECRET: 'secret' };
 const VARIANT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -69,5 +69,26 @@ describe('loadRetentionConfig', () => {
       'RETENTION_API_TOKENS: production mode (NODE_ENV=production) needs a token',
       'BILLWERK_API_URL: must be sandbox, production or an http(s) URL',
     ]);
+  });
+});
+
+describe('loadRetentionDatabaseConfig', () => {
+  it('needs no billwerk credentials, so the migration step can run without them', () => {
+    expect(
+      loadRetentionDatabaseConfig({ DATABASE_URL: 'postgres://db/retention', LOG_LEVEL: 'warn' }),
+    ).toEqual({
+      database: {
+        url: 'postgres://db/retention',
+        sqlitePath: '.data/retention.sqlite',
+        poolSize: 10,
+      },
+      logLevel: 'warn',
+    });
+  });
+
+  it('rejects a database URL that is not postgres', () => {
+    expect(() => loadRetentionDatabaseConfig({ DATABASE_URL: 'mysql://db/retention' })).toThrow(
+      ConfigValidationError,
+    );
   });
 });

@@ -8,8 +8,27 @@ import { OfferRules, OfferRulesError } from '../domain/offer-rules';
 const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 const TOKEN_LIST = /^[A-Za-z0-9_.~+/=-]{16,}(,[A-Za-z0-9_.~+/=-]{16,})*$/;
 
+/** What the migration script needs: only the database (no billwerk credentials). */
+export class RetentionDatabaseEnvironment {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  RETENTION_SQLITE_PATH: string = '.data/retention.sqlite';
+
+  @Type(() => Number)
+  @Max(100)
+  @Min(1)
+  @IsInt()
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+}
+
 /** Retention's environment: names here are a contract with operators (README, settings). */
-export class RetentionEnvironment {
+export class RetentionEnvironment extends RetentionDatabaseEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
@@ -48,19 +67,6 @@ export class RetentionEnvironment {
   @Min(0)
   @IsInt()
   BILLWERK_MAX_RETRIES: number = 2;
-
-  @IsOptional()
-  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
-  DATABASE_URL?: string;
-
-  @IsString()
-  RETENTION_SQLITE_PATH: string = '.data/retention.sqlite';
-
-  @Type(() => Number)
-  @Max(100)
-  @Min(1)
-  @IsInt()
-  DATABASE_POOL_SIZE: number = 10;
 
   @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
@@ -106,9 +112,6 @@ export class RetentionEnvironment {
   @Min(1)
   @IsInt()
   RETENTION_PENDING_MAX_ATTEMPTS: number = 50;
-
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 }
 
 export interface RetentionConfig {
@@ -132,6 +135,23 @@ export interface RetentionConfig {
 }
 
 export const RETENTION_CONFIG = Symbol('RETENTION_CONFIG');
+
+function databaseSettings(e: RetentionDatabaseEnvironment): DatabaseSettings {
+  return {
+    url: e.DATABASE_URL,
+    sqlitePath: e.RETENTION_SQLITE_PATH,
+    poolSize: e.DATABASE_POOL_SIZE,
+  };
+}
+
+/** Database settings alone (migration script); throws ConfigValidationError. */
+export function loadRetentionDatabaseConfig(env: Record<string, string | undefined>): {
+  database: DatabaseSettings;
+  logLevel: RetentionConfig['logLevel'];
+} {
+  const e = validateEnvironment(RetentionDatabaseEnvironment, env);
+  return { database: databaseSettings(e), logLevel: e.LOG_LEVEL };
+}
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
 export function loadRetentionConfig(env: Record<string, string | undefined>): RetentionConfig {
@@ -166,11 +186,7 @@ export function loadRetentionConfig(env: Record<string, string | undefined>): Re
       timeoutMs: e.BILLWERK_TIMEOUT_MS,
       maxRetries: e.BILLWERK_MAX_RETRIES,
     },
-    database: {
-      url: e.DATABASE_URL,
-      sqlitePath: e.RETENTION_SQLITE_PATH,
-      poolSize: e.DATABASE_POOL_SIZE,
-    },
+    database: databaseSettings(e),
     kafka: {
       brokers: e.KAFKA_BROKERS.split(','),
       partitions: e.KAFKA_TOPIC_PARTITIONS,
