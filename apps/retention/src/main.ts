@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigValidationError } from '@app/config';
-import { createLogger } from '@app/observability';
+import { exitOnStartupError } from '@app/config';
+import { closeOnSignals, createLogger } from '@app/observability';
 import { loadRetentionConfig } from './config/retention.config';
 import { createRetentionApp } from './retention.app';
 
@@ -13,35 +13,8 @@ async function bootstrap(): Promise<void> {
     { url: `http://${config.http.host}:${config.http.port}/docs` },
     'retention listening',
   );
-
   // Stop consuming (the message in hand finishes and is committed), stop the relay, then exit.
-  const shutdown = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => {
-        logger.info('retention stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error(
-          { err: error instanceof Error ? error.stack : String(error) },
-          'shutdown failed',
-        );
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  closeOnSignals(app, logger, 'retention');
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-  } else {
-    process.stderr.write(
-      `retention failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+bootstrap().catch((error: unknown) => exitOnStartupError('retention start-up', error));
