@@ -1,15 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'apps', 'ingress', 'src', 'main.ts');
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runAppProcess, type AppExit } from '../../../test/support/app-process';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,40 +19,8 @@ function runIngress(
   env: Record<string, string>,
   whileRunning?: (port: number) => Promise<void>,
   port = 0,
-): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-          ...env,
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    let started = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!started && whileRunning && stdout.includes('ingress listening')) {
-        started = true;
-        whileRunning(port).then(
-          () => child.kill('SIGTERM'),
-          (error: Error) => {
-            child.kill('SIGKILL');
-            reject(error);
-          },
-        );
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<AppExit> {
+  return runAppProcess('ingress', env, whileRunning && (() => whileRunning(port)));
 }
 
 describe('the ingress process', () => {

@@ -1,57 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAppProcess, type AppExit } from '../../../test/support/app-process';
 import { FakeBillwerk } from './fake-billwerk';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'apps', 'retention', 'src', 'main.ts');
 const VARIANT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs retention's real entry point; `whileRunning` gets its URL once it listens, then SIGTERM. */
 function runRetention(
   env: Record<string, string>,
   whileRunning?: (url: string) => Promise<void>,
-): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-          ...env,
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    let started = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!started && whileRunning && stdout.includes('retention listening')) {
-        started = true;
-        whileRunning(`http://127.0.0.1:${env.RETENTION_PORT}`).then(
-          () => child.kill('SIGTERM'),
-          (error: Error) => {
-            child.kill('SIGKILL');
-            reject(error);
-          },
-        );
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<AppExit> {
+  const url = `http://127.0.0.1:${env.RETENTION_PORT}`;
+  return runAppProcess('retention', env, whileRunning && (() => whileRunning(url)));
 }
 
 describe('retention process', () => {

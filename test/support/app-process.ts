@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface AppExit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an app's real entry point (`apps/<app>/src/main.ts`) as its own process with only the
+ * given environment (plus PATH and KAFKA_BROKERS). Once its log says `<app> listening`,
+ * `whileRunning` runs and the app gets SIGTERM; resolves with how it exited.
+ */
+export function runAppProcess(
+  app: string,
+  env: Record<string, string>,
+  whileRunning?: () => Promise<void>,
+): Promise<AppExit> {
+  return new Promise((resolve, reject) => {
+    const main = join(ROOT, 'apps', app, 'src', 'main.ts');
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+          ...env,
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!started && whileRunning && stdout.includes(`${app} listening`)) {
+        started = true;
+        whileRunning().then(
+          () => child.kill('SIGTERM'),
+          (error: Error) => {
+            child.kill('SIGKILL');
+            reject(error);
+          },
+        );
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
