@@ -5,7 +5,7 @@ import {
   type PaymentTransaction,
 } from '@app/billwerk-api';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { MoreThan, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { BillwerkGateway } from '../domain/billwerk-gateway';
 import {
   decidePaymentProblem,
@@ -569,9 +569,11 @@ export class WorkflowEngine {
       },
     );
     if (!result.affected) return [];
+    // Only actions scheduled for later are cancelled: one already due (e.g. the request of a
+    // recovery case closed before the relay's next round) still goes out, before the closing one.
     const cancelled = await manager.update(
       OutboxEntity,
-      { caseId: entity.id, status: 'pending' },
+      { caseId: entity.id, status: 'pending', dueAt: MoreThan(at) },
       { status: 'cancelled' },
     );
     const entries: TimelineEntry[] = [
