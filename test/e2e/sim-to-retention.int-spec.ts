@@ -264,6 +264,50 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
   // retention sees each scenario's final state for every one of its hooks, whatever the timing:
   // that is what these outcomes follow from (see the report in the commit message).
 
+  it('cancel, then a withdrawal later: offer requested while the notice runs, then the case is won', async () => {
+    const from = await actionsSnapshot(kafka);
+    const dlqFrom = await endOffsets(kafka, [RETENTION_DLQ_TOPIC]);
+    const { played, deliveries } = await play('cancel');
+    const [contractId] = Object.values(played.contracts);
+    expect(deliveries.map((d) => d.event)).toEqual(['ContractCancelled', 'ContractChanged']);
+
+    await waitFor(
+      'the win-back case',
+      async () => (await casesOf(`contractId=${contractId}`)).length > 0,
+    );
+    const [opened] = await casesOf(`contractId=${contractId}`);
+    expect(opened).toMatchObject({
+      kind: 'win-back',
+      status: 'open',
+      offer: { discountId: DISCOUNT },
+    });
+    await waitFor(
+      'the offer on retention.actions.v1',
+      async () => forContracts(await actionsSince(kafka, from), [contractId]).length > 0,
+    );
+    const offers = forContracts(await actionsSince(kafka, from), [contractId]);
+    expect(offers.map((a) => a.event.type)).toEqual(['retention.WinBackOfferRequested']);
+    expect(offers[0].event.data).toMatchObject({
+      caseId: opened.id,
+      offer: { discountId: DISCOUNT },
+    });
+    expect(offers[0].key).toBe(contractId);
+
+    // The customer withdraws while the notice period runs: billwerk sends a ContractChanged.
+    sim.runtime.simulation.withdrawCancellation(contractId);
+    await settle();
+    await waitFor(
+      'the case to close',
+      async () => (await casesOf(`contractId=${contractId}`))[0]?.status === 'closed',
+    );
+    const [won] = await casesOf(`contractId=${contractId}`);
+    expect(won).toMatchObject({ id: opened.id, outcome: 'won' });
+    await expectNothingParkedOrDeadLettered(dlqFrom, [contractId]);
+    await expectAudited(deliveries);
+    expect(await redeliver(deliveries, [contractId])).toEqual([]);
+    expect(await casesOf(`contractId=${contractId}`)).toHaveLength(1);
+  });
+
   it('cancel-withdraw: the cancellation is already withdrawn when retention looks, so no case and no action', async () => {
     const from = await actionsSnapshot(kafka);
     const dlqFrom = await endOffsets(kafka, [RETENTION_DLQ_TOPIC]);

@@ -17,6 +17,7 @@ describe('ScenarioRunner', () => {
         .runner.list()
         .map((s) => s.name),
     ).toEqual([
+      'cancel',
       'cancel-withdraw',
       'cancel-ends',
       'trial-ends',
