@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { ConfigValidationError } from './validate-environment';
 
 /** An integer environment setting within [min, max] (environment values arrive as text). */
@@ -25,4 +25,19 @@ export function exitOnStartupError(what: string, error: unknown): never {
     );
   }
   process.exit(1);
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** `LOG_LEVEL`: one of pino's levels. */
+export function LogLevelSetting(): PropertyDecorator {
+  return IsIn(LOG_LEVELS);
+}
+
+const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
+
+/** `KAFKA_BROKERS`: comma-separated host:port pairs. */
+export function KafkaBrokersSetting(): PropertyDecorator {
+  return Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' });
 }

@@ -1,13 +1,18 @@
-import { ConfigValidationError, IntegerSetting, validateEnvironment } from '@app/config';
+import {
+  ConfigValidationError,
+  IntegerSetting,
+  KafkaBrokersSetting,
+  type LogLevelName,
+  LogLevelSetting,
+  validateEnvironment,
+} from '@app/config';
 import { parseBrokers } from '@app/messaging';
 import type { DatabaseSettings } from '@app/persistence';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
-const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 const TOKEN = '[A-Za-z0-9._~+/=-]{16,}';
 const TOKEN_LIST = new RegExp(`^${TOKEN}(,${TOKEN})*$`);
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** What the migration script needs: only the database. */
 export class AuditDatabaseEnvironment {
@@ -21,13 +26,13 @@ export class AuditDatabaseEnvironment {
   @IntegerSetting(1, 100)
   AUDIT_DB_POOL_SIZE: number = 10;
 
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+  @LogLevelSetting()
+  LOG_LEVEL: LogLevelName = 'info';
 }
 
 /** What `npm run replay` needs: the database and the brokers. */
 export class AuditReplayEnvironment extends AuditDatabaseEnvironment {
-  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  @KafkaBrokersSetting()
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 }
 

@@ -1,6 +1,11 @@
-import { ConfigValidationError, validateEnvironment } from '@app/config';
+import {
+  ConfigValidationError,
+  type LogLevelName,
+  LogLevelSetting,
+  validateEnvironment,
+} from '@app/config';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** The simulator's environment: names here are a contract with operators (README, settings). */
 export class SimEnvironment {
@@ -65,8 +70,8 @@ export class SimEnvironment {
   @Matches(/^[0-9a-f]{24}$/, { message: 'must be a billwerk id (24 lower-case hex characters)' })
   SIM_ENTITY_ID: string = '5c0b5c6e81c2b40d4c1c2b40';
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+  @LogLevelSetting()
+  LOG_LEVEL: LogLevelName = 'info';
 }
 
 export interface WebhookTarget {

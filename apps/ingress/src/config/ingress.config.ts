@@ -1,27 +1,29 @@
-import { ConfigValidationError, validateEnvironment } from '@app/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ConfigValidationError,
+  IntegerSetting,
+  KafkaBrokersSetting,
+  type LogLevelName,
+  LogLevelSetting,
+  validateEnvironment,
+} from '@app/config';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 const SOURCE = '[A-Za-z0-9][A-Za-z0-9_.-]*';
 const BASIC_AUTH_LIST = new RegExp(`^${SOURCE}:[^:,]+:[^,]+(,${SOURCE}:[^:,]+:[^,]+)*$`);
 const PATH_TOKEN_LIST = new RegExp(`^${SOURCE}:[A-Za-z0-9_.~-]+(,${SOURCE}:[A-Za-z0-9_.~-]+)*$`);
-const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 
 /** The ingress's environment: names here are a contract with operators (README, settings). */
 export class IngressEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
-  @Type(() => Number)
-  @Max(65535)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 65535)
   INGRESS_PORT: number = 3000;
 
   @IsString()
   INGRESS_HOST: string = '0.0.0.0';
 
-  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  @KafkaBrokersSetting()
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsOptional()
@@ -36,44 +38,26 @@ export class IngressEnvironment {
   })
   INGRESS_PATH_TOKENS?: string;
 
-  @Type(() => Number)
-  @Max(1000)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 1000)
   KAFKA_TOPIC_PARTITIONS: number = 3;
 
-  @Type(() => Number)
-  @Max(10)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 10)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
-  @Type(() => Number)
-  @Max(9000)
-  @Min(100)
-  @IsInt()
+  @IntegerSetting(100, 9000)
   INGRESS_ACK_TIMEOUT_MS: number = 8000;
 
-  @Type(() => Number)
-  @Max(1_000_000)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 1_000_000)
   INGRESS_MAX_PENDING: number = 20_000;
 
-  @Type(() => Number)
-  @Max(100)
-  @Min(0)
-  @IsInt()
+  @IntegerSetting(0, 100)
   INGRESS_LINGER_MS: number = 0;
 
-  @Type(() => Number)
-  @Max(64)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 64)
   INGRESS_MAX_IN_FLIGHT: number = 2;
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+  @LogLevelSetting()
+  LOG_LEVEL: LogLevelName = 'info';
 }
 
 export interface BasicCredential {

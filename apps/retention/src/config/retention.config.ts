@@ -1,11 +1,16 @@
-import { ConfigValidationError, validateEnvironment } from '@app/config';
+import {
+  ConfigValidationError,
+  IntegerSetting,
+  KafkaBrokersSetting,
+  type LogLevelName,
+  LogLevelSetting,
+  validateEnvironment,
+} from '@app/config';
 import { resolveBillwerkBaseUrl } from '@app/billwerk-api';
 import type { DatabaseSettings } from '@app/persistence';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { OfferRules, OfferRulesError } from '../domain/offer-rules';
 
-const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 const TOKEN_LIST = /^[A-Za-z0-9_.~+/=-]{16,}(,[A-Za-z0-9_.~+/=-]{16,})*$/;
 
 /** What the migration script needs: only the database (no billwerk credentials). */
@@ -17,14 +22,11 @@ export class RetentionDatabaseEnvironment {
   @IsString()
   RETENTION_SQLITE_PATH: string = '.data/retention.sqlite';
 
-  @Type(() => Number)
-  @Max(100)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 100)
   DATABASE_POOL_SIZE: number = 10;
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+  @LogLevelSetting()
+  LOG_LEVEL: LogLevelName = 'info';
 }
 
 /** Retention's environment: names here are a contract with operators (README, settings). */
@@ -32,10 +34,7 @@ export class RetentionEnvironment extends RetentionDatabaseEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
-  @Type(() => Number)
-  @Max(65535)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 65535)
   RETENTION_PORT: number = 3001;
 
   @IsString()
@@ -56,31 +55,19 @@ export class RetentionEnvironment extends RetentionDatabaseEnvironment {
   @IsNotEmpty({ message: 'is required' })
   BILLWERK_CLIENT_SECRET!: string;
 
-  @Type(() => Number)
-  @Max(60_000)
-  @Min(100)
-  @IsInt()
+  @IntegerSetting(100, 60_000)
   BILLWERK_TIMEOUT_MS: number = 5000;
 
-  @Type(() => Number)
-  @Max(10)
-  @Min(0)
-  @IsInt()
+  @IntegerSetting(0, 10)
   BILLWERK_MAX_RETRIES: number = 2;
 
-  @Matches(BROKER_LIST, { message: 'must be comma-separated host:port pairs' })
+  @KafkaBrokersSetting()
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 
-  @Type(() => Number)
-  @Max(1000)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 1000)
   KAFKA_TOPIC_PARTITIONS: number = 3;
 
-  @Type(() => Number)
-  @Max(10)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 10)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be letters, digits, . _ -' })
@@ -89,28 +76,16 @@ export class RetentionEnvironment extends RetentionDatabaseEnvironment {
   @IsString()
   RETENTION_OFFER_RULES: string = '';
 
-  @Type(() => Number)
-  @Max(365)
-  @Min(0)
-  @IsInt()
+  @IntegerSetting(0, 365)
   RETENTION_REMINDER_DAYS: number = 7;
 
-  @Type(() => Number)
-  @Max(60_000)
-  @Min(10)
-  @IsInt()
+  @IntegerSetting(10, 60_000)
   RETENTION_RELAY_INTERVAL_MS: number = 1000;
 
-  @Type(() => Number)
-  @Max(3_600_000)
-  @Min(10)
-  @IsInt()
+  @IntegerSetting(10, 3_600_000)
   RETENTION_PENDING_RETRY_MS: number = 30_000;
 
-  @Type(() => Number)
-  @Max(1000)
-  @Min(1)
-  @IsInt()
+  @IntegerSetting(1, 1000)
   RETENTION_PENDING_MAX_ATTEMPTS: number = 50;
 }
 
