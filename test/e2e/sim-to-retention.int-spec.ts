@@ -190,6 +190,21 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
     expect(dead.filter((m) => ids.some((id) => m.value.includes(id)))).toEqual([]);
   }
 
+  /** Retention opened nothing and published nothing for these contracts, even on redelivery. */
+  async function expectNoCaseAndNoAction(
+    from: Offsets,
+    dlqFrom: Offsets,
+    deliveries: Delivery[],
+    contractIds: string[],
+  ): Promise<void> {
+    expect(forContracts(await actionsSince(kafka, from), contractIds)).toEqual([]);
+    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
+    await expectNothingParkedOrDeadLettered(dlqFrom, contractIds);
+    await expectAudited(deliveries);
+    expect(await redeliver(deliveries, contractIds)).toEqual([]);
+    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
+  }
+
   beforeAll(async () => {
     kafka = testKafka();
     database = await createPostgresDatabase('retention_sim_e2e');
@@ -321,12 +336,7 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
     ]);
     expect((await sim.client().getContract(contractIds[0])).EndDate).toBeUndefined();
 
-    expect(forContracts(await actionsSince(kafka, from), contractIds)).toEqual([]);
-    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
-    await expectNothingParkedOrDeadLettered(dlqFrom, contractIds);
-    await expectAudited(deliveries);
-    expect(await redeliver(deliveries, contractIds)).toEqual([]);
-    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
+    await expectNoCaseAndNoAction(from, dlqFrom, deliveries, contractIds);
   });
 
   it('cancel-ends: billwerk reports the contract Ended (its clock is ahead of ours), so no case opens', async () => {
@@ -339,12 +349,7 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
     expect(contract.LifecycleStatus).toBe('Ended');
     expect(Date.parse(contract.EndDate as string)).toBeGreaterThan(Date.now());
 
-    expect(forContracts(await actionsSince(kafka, from), contractIds)).toEqual([]);
-    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
-    await expectNothingParkedOrDeadLettered(dlqFrom, contractIds);
-    await expectAudited(deliveries);
-    expect(await redeliver(deliveries, contractIds)).toEqual([]);
-    expect(await casesOf(`contractId=${contractIds[0]}`)).toEqual([]);
+    await expectNoCaseAndNoAction(from, dlqFrom, deliveries, contractIds);
   });
 
   it('trial-ends: the trial is already a normal phase when retention looks, so no nudge', async () => {
