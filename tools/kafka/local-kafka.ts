@@ -206,8 +206,15 @@ function loggingConfig(o: Resolved): { file: string; property: string } {
   return { file, property: `-Dlog4j.configuration=file:${file}` };
 }
 
-function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id. An id starting with '-' is read by StorageTool's argument parser as an option
+ * ("argument --cluster-id/-t: expected one argument"), so, like Kafka's own Uuid.randomUuid, draw again.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function readPid(file: string): number | undefined {
@@ -304,7 +311,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
           'kafka.tools.StorageTool',
           'format',
           '-t',
-          clusterId(),
+          newClusterId(),
           '-c',
           properties,
         ],
