@@ -11,19 +11,36 @@ import { fullHook, legacyHook, ALL_EVENTS } from '../test/fixtures/billwerk-hook
 import { startLocalKafka, stopLocalKafka } from '../tools/kafka/local-kafka';
 
 const ROOT = join(__dirname, '..');
-const DURATION = Number(process.env.BENCH_DURATION_S ?? 15);
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARM_UP_S = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const TOKEN = 'bench-path-token-0123456789';
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
-interface Result {
-  name: string;
+interface Round {
   rps: number;
   p50: number;
   p99: number;
-  non2xx: number;
-  errors: number;
+  failed: number;
+}
+
+interface Result {
+  name: string;
+  rounds: Round[];
   peakRssMb: number;
+}
+
+interface Server {
+  name: string;
+  port: number;
+  child: ChildProcess;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Realistic bodies: every catalog event, both generations. */
@@ -85,38 +102,88 @@ function load(port: number, duration: number): Promise<autocannon.Result> {
   });
 }
 
-async function measure(name: string, port: number, child: ChildProcess): Promise<Result> {
-  await load(port, 3); // warm-up: JIT, connection pools, producer metadata
-  const result = await load(port, DURATION);
-  const rss = peakRssMb(child.pid as number);
-  child.kill('SIGTERM');
-  await new Promise((done) => child.once('exit', done));
+async function measureRound(server: Server): Promise<Round> {
+  await load(server.port, WARM_UP_S); // JIT, connection pools, producer metadata
+  const result = await load(server.port, DURATION);
   return {
-    name,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    peakRssMb: rss,
+    failed: result.non2xx + result.errors + result.timeouts,
   };
 }
 
 function table(results: Result[]): string {
-  const rows = results.map((r) =>
-    [
-      r.name.padEnd(34),
-      r.rps.toFixed(0).padStart(8),
-      r.p50.toFixed(1).padStart(7),
-      r.p99.toFixed(1).padStart(7),
-      r.peakRssMb.toFixed(0).padStart(8),
-      String(r.non2xx + r.errors).padStart(7),
-    ].join(' '),
+  const rows = results.map((r) => {
+    const rps = r.rounds.map((round) => round.rps);
+    return [
+      r.name.padEnd(36),
+      median(rps).toFixed(0).padStart(8),
+      `${Math.min(...rps).toFixed(0)}-${Math.max(...rps).toFixed(0)}`.padStart(13),
+      median(r.rounds.map((round) => round.p50))
+        .toFixed(1)
+        .padStart(7),
+      median(r.rounds.map((round) => round.p99))
+        .toFixed(1)
+        .padStart(7),
+      r.peakRssMb.toFixed(0).padStart(7),
+      String(r.rounds.reduce((sum, round) => sum + round.failed, 0)).padStart(7),
+    ].join(' ');
+  });
+  const header = [
+    'server'.padEnd(36),
+    'req/s'.padStart(8),
+    'range'.padStart(13),
+    'p50 ms'.padStart(7),
+    'p99 ms'.padStart(7),
+    'RSS MB'.padStart(7),
+    'failed'.padStart(7),
+  ].join(' ');
+  return [header, ...rows].join('\n');
+}
+
+async function startServers(): Promise<Server[]> {
+  const script = (name: string) => join(__dirname, 'servers', name);
+  const servers: Server[] = [];
+  const add = async (name: string, start: (port: number) => Promise<ChildProcess>) => {
+    const port = 3900 + servers.length;
+    servers.push({ name, port, child: await start(port) });
+  };
+  await add('(a) bare node:http, no Kafka', (port) =>
+    launch(script('bare-http.ts'), { PORT: String(port) }, TS_NODE),
   );
-  return [
-    `${'server'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MB'.padStart(8)} ${'failed'.padStart(7)}`,
-    ...rows,
-  ].join('\n');
+  await add('(b) node:http + KafkaJS per request', (port) =>
+    launch(script('naive-kafka.ts'), { PORT: String(port) }, TS_NODE),
+  );
+  await add('(c) billwerk-bridge ingress', async (port) => {
+    const ingress = fork(join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js'), [], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        INGRESS_PORT: String(port),
+        INGRESS_HOST: '127.0.0.1',
+        INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+    return ingress;
+  });
+  await add('(d) Nest on Express, no Kafka', (port) =>
+    launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'express' }, TS_NODE),
+  );
+  await add('(e) Nest on Fastify, no Kafka', (port) =>
+    launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'fastify' }, TS_NODE),
+  );
+  return servers;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function main(): Promise<void> {
@@ -128,80 +195,48 @@ async function main(): Promise<void> {
     process.env.KAFKA_BROKERS = kafka.brokers;
     startedKafka = kafka.started;
   }
-  const brokers = process.env.KAFKA_BROKERS;
   console.log(
-    `bench:ingress — ${CONNECTIONS} connections, ${DURATION} s per server, Kafka at ${brokers}\n`,
+    `bench:ingress: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per server ` +
+      `(after ${WARM_UP_S} s of warm-up each), Kafka at ${process.env.KAFKA_BROKERS}\n`,
   );
 
-  const results: Result[] = [];
-  const run = async (
-    name: string,
-    script: string,
-    env: Record<string, string>,
-    execArgv: string[],
-  ) => {
-    const port = 3900 + results.length;
-    const child = await launch(script, { ...env, PORT: String(port) }, execArgv);
-    results.push(await measure(name, port, child));
-    console.log(table([results[results.length - 1]]).split('\n')[1]);
-  };
+  const servers = await startServers();
+  const rounds = servers.map((): Round[] => []);
+  // Interleaved rounds, each starting at a different server: drift in the machine's load (other
+  // tenants, the broker compacting) spreads over every server instead of skewing one.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let step = 0; step < servers.length; step += 1) {
+      const index = (round + step) % servers.length;
+      const measured = await measureRound(servers[index]);
+      rounds[index].push(measured);
+      console.log(
+        `round ${round + 1}/${ROUNDS}  ${servers[index].name.padEnd(36)} ${measured.rps.toFixed(0).padStart(7)} req/s  p99 ${measured.p99} ms`,
+      );
+    }
+  }
+  const results = servers.map((server, index) => ({
+    name: server.name,
+    rounds: rounds[index],
+    peakRssMb: peakRssMb(server.child.pid as number),
+  }));
+  await Promise.all(servers.map((server) => stop(server.child)));
 
-  await run(
-    '(a) bare node:http, no Kafka',
-    join(__dirname, 'servers', 'bare-http.ts'),
-    {},
-    TS_NODE,
-  );
-  await run(
-    '(b) node:http + KafkaJS per request',
-    join(__dirname, 'servers', 'naive-kafka.ts'),
-    {},
-    TS_NODE,
-  );
-
-  const ingressPort = 3900 + results.length;
-  const ingress = fork(join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js'), [], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      INGRESS_PORT: String(ingressPort),
-      INGRESS_HOST: '127.0.0.1',
-      INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  await waitForHttp(`http://127.0.0.1:${ingressPort}/health/ready`);
-  results.push(await measure('(c) billwerk-bridge ingress', ingressPort, ingress));
-  console.log(table([results[results.length - 1]]).split('\n')[1]);
-
-  await run(
-    '(d) Nest on Express, no Kafka',
-    join(__dirname, 'servers', 'nest-adapter.ts'),
-    { ADAPTER: 'express' },
-    TS_NODE,
-  );
-  await run(
-    '(e) Nest on Fastify, no Kafka',
-    join(__dirname, 'servers', 'nest-adapter.ts'),
-    { ADAPTER: 'fastify' },
-    TS_NODE,
-  );
-
-  const [a, b, c, d, e] = results;
-  console.log(`\n${table(results)}\n`);
+  const rps = results.map((result) => median(result.rounds.map((round) => round.rps)));
+  const [a, b, c, d, e] = rps;
+  const cP99 = median(results[2].rounds.map((round) => round.p99));
+  console.log(`\n${table(results)}\n(medians over the rounds; range: slowest-fastest round)\n`);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
-    `(c)/(a) throughput: ${(c.rps / a.rps).toFixed(2)}  (target >= 0.60: ${verdict(c.rps / a.rps >= 0.6)})`,
+    `(c)/(a) throughput: ${(c / a).toFixed(2)}  (target >= 0.60: ${verdict(c / a >= 0.6)})`,
   );
   console.log(
-    `(c)/(b) throughput: ${(c.rps / b.rps).toFixed(2)}  (target >= 2.00: ${verdict(c.rps / b.rps >= 2)})`,
+    `(c)/(b) throughput: ${(c / b).toFixed(2)}  (target >= 2.00: ${verdict(c / b >= 2)})`,
   );
   console.log(
-    `(c) p99 latency:    ${c.p99.toFixed(1)} ms (target <= 50 ms: ${verdict(c.p99 <= 50)})`,
+    `(c) p99 latency:    ${cP99.toFixed(1)} ms (target <= 50 ms: ${verdict(cP99 <= 50)})`,
   );
   console.log(
-    `Fastify/Express:    ${(e.rps / d.rps).toFixed(2)}  (the ingress runs on ${e.rps >= d.rps ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
+    `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
   );
 
   if (startedKafka) await stopLocalKafka();

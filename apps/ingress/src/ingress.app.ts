@@ -2,62 +2,62 @@ import { createLogger, PinoNestLogger } from '@app/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { RawServerDefault } from 'fastify';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { IngressConfig } from './config/ingress.config';
 import { IngressModule } from './ingress.module';
 import { HookAuthenticator } from './webhook/hook-authenticator';
-import { parseHookJson } from './webhook/hook-json';
-import { refuseOtherMethodsOnHookPath } from './webhook/method-guard';
+import { HookEndpoint } from './webhook/hook-endpoint';
+import { givenRequestId, MAX_BODY_BYTES } from './webhook/hook-limits';
+import { matchHookPath } from './webhook/hook-request';
 
-/** billwerk hooks are a few hundred bytes; 64 KiB leaves room for growth and stops abuse. */
-export const MAX_BODY_BYTES = 64 * 1024;
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Builds the ingress (not listening yet); tests and main.ts share it. */
+/**
+ * Builds the ingress (not listening yet); tests and main.ts share it. One HTTP server: the hook
+ * URL goes straight to HookEndpoint, everything else (health, metrics) through Nest on Fastify.
+ */
 export async function createIngressApp(
   config: IngressConfig,
   logger: Logger = createLogger('ingress', config.logLevel),
 ): Promise<NestFastifyApplication> {
+  // Filled in once Nest has built the endpoint; until then every request goes to Nest.
+  const hookRoute: { endpoint?: HookEndpoint } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
     return503OnClosing: true,
-    genReqId: (request: IncomingMessage) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request: IncomingMessage) =>
+      givenRequestId(request.headers['x-request-id']) ?? randomUUID(),
+    serverFactory: (nest: RequestHandler) =>
+      createServer((request, response) => {
+        const { endpoint } = hookRoute;
+        const path = endpoint === undefined ? undefined : matchHookPath(request.url);
+        if (endpoint !== undefined && path !== undefined) {
+          void endpoint.handle(request, response, path);
+        } else {
+          nest(request, response);
+        }
+      }),
   });
   const fastify = adapter.getInstance();
-  // Only JSON is a hook: without its text/plain parser Fastify answers 415 for everything else.
+  // No Nest route takes a body; refusing every content type keeps it that way.
   fastify.removeAllContentTypeParsers();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  refuseOtherMethodsOnHookPath(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot(config, logger),
     adapter,
-    {
-      logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-      abortOnError: false,
-      rawBody: true,
-    },
+    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
   );
-  app.useBodyParser<RawServerDefault>(
-    'application/json',
-    { bodyLimit: MAX_BODY_BYTES },
-    (_request, raw, done) => {
-      try {
-        done(null, parseHookJson(raw.toString('utf8')));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    },
-  );
+  const endpoint = app.get(HookEndpoint);
+  hookRoute.endpoint = endpoint;
+  fastify.addHook('preClose', (done) => {
+    endpoint.beginShutdown();
+    done();
+  });
 
   if (app.get(HookAuthenticator).open) {
     logger.warn(

@@ -8,10 +8,10 @@ import { INGRESS_LOGGER } from './ingress.tokens';
 import { IngressMetrics } from './metrics/ingress-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { HookPublisherService } from './publisher/hook-publisher.service';
-import { HookAuthGuard } from './webhook/hook-auth.guard';
+import { ErrorAnswers } from './webhook/error-answer';
 import { HookAuthenticator } from './webhook/hook-authenticator';
 import { WebhookExceptionFilter } from './webhook/webhook-exception.filter';
-import { WebhookController } from './webhook/webhook.controller';
+import { HookEndpoint } from './webhook/hook-endpoint';
 import { WebhookService } from './webhook/webhook.service';
 
 /** The ingress app, built from a config validated before Nest starts. */
@@ -21,7 +21,7 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ingress: config })] })],
-      controllers: [WebhookController, HealthController, MetricsController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         { provide: INGRESS_LOGGER, useValue: logger },
@@ -32,7 +32,8 @@ export class IngressModule {
         { provide: APP_FILTER, useClass: WebhookExceptionFilter },
         IngressMetrics,
         HookPublisherService,
-        HookAuthGuard,
+        ErrorAnswers,
+        HookEndpoint,
         WebhookService,
       ],
     };

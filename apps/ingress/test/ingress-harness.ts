@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { request } from 'node:http';
 import pino from 'pino';
 import { loadIngressConfig } from '../src/config/ingress.config';
 import { createIngressApp } from '../src/ingress.app';
@@ -65,4 +66,39 @@ export async function postHook(
     headers: response.headers,
     body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
   };
+}
+
+/** POSTs the body in chunks with chunked transfer encoding, so no Content-Length announces it. */
+export function postChunked(
+  url: string,
+  chunks: string[],
+  headers: Record<string, string> = {},
+): Promise<HookResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (incoming) => {
+        const parts: Buffer[] = [];
+        incoming.on('data', (part: Buffer) => parts.push(part));
+        incoming.on('end', () => {
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (typeof value === 'string') answerHeaders.set(name, value);
+          }
+          resolve({
+            status: incoming.statusCode ?? 0,
+            headers: answerHeaders,
+            body: JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>,
+          });
+        });
+      },
+    );
+    // The server may answer and close before the last chunk is sent.
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    for (const chunk of chunks) outgoing.write(chunk);
+    outgoing.end();
+  });
 }

@@ -15,6 +15,7 @@ import {
 } from '../../../test/support/topic-reader';
 import {
   basicAuthHeader,
+  postChunked,
   postHook,
   SANDBOX_TOKEN,
   startIngress,
@@ -324,6 +325,30 @@ describe('bad input: the right status, a message naming the problem, nothing pub
       send: () => postHook(hookUrl(), good({ Padding: 'x'.repeat(64 * 1024) }), auth()),
       status: 413,
       message: /64 KiB/,
+    },
+    {
+      name: 'a chunked body over 64 KiB that announces no length',
+      send: () =>
+        postChunked(
+          hookUrl(),
+          [
+            good({ Padding: 'x'.repeat(40 * 1024) }).slice(0, -1),
+            `,"More":"${'y'.repeat(40 * 1024)}"}`,
+          ],
+          auth(),
+        ),
+      status: 413,
+      message: /64 KiB/,
+    },
+    {
+      name: 'a charset other than UTF-8',
+      send: () =>
+        postHook(hookUrl(), good(), {
+          ...auth(),
+          'content-type': 'application/json; charset=latin1',
+        }),
+      status: 415,
+      message: /application\/json.*latin1/,
     },
     {
       name: 'text/plain',

@@ -1,4 +1,4 @@
-import { CLOUDEVENT_CONTENT_TYPE } from './cloud-event';
+import { CLOUDEVENT_ATTRIBUTES, CLOUDEVENT_CONTENT_TYPE, ENVELOPE_ATTRIBUTES } from './cloud-event';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
 import {
   RETENTION_ACTION_SOURCE,
@@ -53,16 +53,7 @@ function retentionSchemas(): Record<string, Schema> {
     RetentionActionEnvelope: {
       type: 'object',
       description: 'CloudEvents 1.0, structured mode.',
-      required: [
-        'specversion',
-        'id',
-        'source',
-        'type',
-        'subject',
-        'time',
-        'datacontenttype',
-        'data',
-      ],
+      required: [...CLOUDEVENT_ATTRIBUTES, 'data'],
       properties: {
         specversion: { type: 'string', const: '1.0' },
         id: {
@@ -167,17 +158,7 @@ export function buildAsyncApiDocument(version: string): Schema {
       type: 'object',
       description:
         'CloudEvents 1.0, structured mode. `data` is the billwerk hook body exactly as received.',
-      required: [
-        'specversion',
-        'id',
-        'source',
-        'type',
-        'subject',
-        'time',
-        'datacontenttype',
-        'retrycount',
-        'data',
-      ],
+      required: [...ENVELOPE_ATTRIBUTES],
       properties: {
         specversion: { type: 'string', const: '1.0' },
         id: { type: 'string', format: 'uuid', description: 'New for every delivery of a hook' },

@@ -1,4 +1,4 @@
-import { cloudEventHeaders, serializeHookEnvelope } from './cloud-event';
+import { cloudEventHeaders, ENVELOPE_ATTRIBUTES, serializeHookEnvelope } from './cloud-event';
 
 describe('serializeHookEnvelope', () => {
   const input = {
@@ -28,6 +28,22 @@ describe('serializeHookEnvelope', () => {
 
   it('carries the body verbatim, number formatting and key order included', () => {
     expect(serializeHookEnvelope(input)).toContain(`"data":${input.rawData}}`);
+  });
+
+  it('writes the attributes in one fixed order, data last', () => {
+    expect(Object.keys(JSON.parse(serializeHookEnvelope(input)) as object)).toEqual([
+      ...ENVELOPE_ATTRIBUTES,
+    ]);
+  });
+
+  it('escapes attribute values that JSON needs escaped', () => {
+    const sourceName = 'sand"box\\\n';
+    const subject = 'a"b';
+    const parsed = JSON.parse(serializeHookEnvelope({ ...input, sourceName, subject })) as {
+      source: string;
+      subject: string;
+    };
+    expect(parsed).toMatchObject({ source: `billwerk/${sourceName}`, subject });
   });
 
   it('drops surrounding whitespace and a byte-order mark so the envelope stays valid JSON', () => {

@@ -20,6 +20,20 @@ export interface BillwerkCloudEvent<TData = Record<string, unknown>> {
   data: TData;
 }
 
+/** The CloudEvents attributes every envelope on our topics carries, in the order written. */
+export const CLOUDEVENT_ATTRIBUTES = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'subject',
+  'time',
+  'datacontenttype',
+] as const satisfies ReadonlyArray<keyof BillwerkCloudEvent>;
+
+/** Every attribute of a billwerk event's envelope, in the order it is written. */
+export const ENVELOPE_ATTRIBUTES = [...CLOUDEVENT_ATTRIBUTES, 'retrycount', 'data'] as const;
+
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
 export const EVENT_TYPE_PREFIX = 'billwerk.';
 export const SOURCE_PREFIX = 'billwerk/';
@@ -40,18 +54,16 @@ export interface HookEnvelopeInput {
  * normalise numbers (`12.50` → `12.5`) and escapes, and `data` must be what billwerk sent.
  */
 export function serializeHookEnvelope(input: HookEnvelopeInput): string {
-  const head = {
-    specversion: '1.0',
-    id: input.id,
-    source: SOURCE_PREFIX + input.sourceName,
-    type: EVENT_TYPE_PREFIX + input.event,
-    subject: input.subject,
-    time: input.receivedAt.toISOString(),
-    datacontenttype: 'application/json',
-    retrycount: input.retryCount,
-  };
-  const json = JSON.stringify(head);
-  return `${json.slice(0, -1)},"data":${input.rawData.trim()}}`;
+  // Written out rather than JSON.stringify of an object: this runs once per hook, and the key
+  // order is part of what subscribers see. Strings still go through JSON.stringify to escape.
+  return (
+    `{"specversion":"1.0","id":${JSON.stringify(input.id)}` +
+    `,"source":${JSON.stringify(SOURCE_PREFIX + input.sourceName)}` +
+    `,"type":${JSON.stringify(EVENT_TYPE_PREFIX + input.event)}` +
+    `,"subject":${JSON.stringify(input.subject)}` +
+    `,"time":"${input.receivedAt.toISOString()}","datacontenttype":"application/json"` +
+    `,"retrycount":${JSON.stringify(input.retryCount)},"data":${input.rawData.trim()}}`
+  );
 }
 
 /** Kafka headers that let subscribers route without parsing the value (CloudEvents Kafka binding). */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { BasicCredential, PathToken } from '../config/ingress.config';
 
 /** The source name hooks carry when the ingress runs open (development without credentials). */
@@ -9,8 +9,9 @@ interface Secret {
   digest: Buffer;
 }
 
+/** Equal-length digests make the comparison constant-time whatever the lengths presented. */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /** Compares against every secret, whatever matches first, so timing reveals nothing. */

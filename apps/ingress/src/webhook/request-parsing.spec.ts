@@ -50,3 +50,15 @@ describe('parseHookJson', () => {
     expect(() => parseHookJson(text)).toThrow(message);
   });
 });
+
+describe('childTraceparent ids', () => {
+  it('draws a fresh span and trace id every time, across refills of the entropy pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i += 1) {
+      const [, trace, span] = childTraceparent(undefined).split('-');
+      seen.add(trace);
+      seen.add(span);
+    }
+    expect(seen.size).toBe(1000);
+  });
+});
