@@ -60,6 +60,15 @@ describe('audit process killed mid-stream, then stopped', () => {
     running.kill('SIGKILL');
     await exited;
   };
+  /** Started and serving: its API answers and its signal handlers are installed. */
+  const live = async (): Promise<void> => {
+    await waitFor(
+      'audit answering',
+      async () =>
+        (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => null))?.ok === true,
+      60_000,
+    );
+  };
   const stored = async (): Promise<{ rows: number; distinct: number }> => {
     const result = await client.query<{ rows: string; distinct: string }>(
       'SELECT COUNT(*) AS rows, COUNT(DISTINCT event_id) AS distinct FROM audit_events WHERE source = $1',
@@ -117,6 +126,7 @@ describe('audit process killed mid-stream, then stopped', () => {
     await kill();
     startAudit();
     await producing;
+    await live();
     await waitFor(
       `all ${EVENTS} events`,
       async () => (await stored()).rows >= EVENTS,

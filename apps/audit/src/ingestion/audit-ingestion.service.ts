@@ -41,8 +41,13 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     return this.running;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.start();
+  /**
+   * Not awaited: after an unclean stop the group only lets a new member in once the dead one's
+   * session expired (up to 30 s), and the query API and health checks should serve meanwhile.
+   * Readiness reports the consumer as `starting` until it runs.
+   */
+  onApplicationBootstrap(): void {
+    void this.start();
   }
 
   /** Before the database closes (onApplicationShutdown): the batch in hand is finished first. */
@@ -82,6 +87,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
         })),
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+      if (this.stopped) return;
       this.consumer = consumer;
       await consumer.start();
       this.running = true;
