@@ -1,3 +1,4 @@
+import { EVENT_TYPE_PREFIX } from '@app/contracts';
 import type { OutgoingMessage } from '@app/messaging';
 import type { AuditEventEntity } from '../audit-log/audit-event.entity';
 
@@ -6,9 +7,10 @@ export const REPLAYED_HEADER = 'replayed';
 export const REPLAY_ID_HEADER = 'replay-id';
 
 /**
- * The envelope rebuilt from the stored columns. The audit row keeps the parsed envelope, not the
- * value bytes, so the field order and values follow serializeHookEnvelope: the JSON is equal as
- * a value to what the ingress published (a body number written `12.50` comes back as `12.5`).
+ * The envelope rebuilt from the stored columns: equal as JSON to what was published, attributes
+ * in the ingress's order. It is not the same text: the store keeps `data` normalised, so its
+ * keys come back sorted (on Postgres, jsonb's order: shorter keys first) and a number written
+ * `12.50` comes back as `12.5`.
  */
 export function rebuildEnvelope(row: AuditEventEntity): string {
   return JSON.stringify({
@@ -20,7 +22,8 @@ export function rebuildEnvelope(row: AuditEventEntity): string {
     ...(row.subject === null ? {} : { subject: row.subject }),
     time: row.receivedAt,
     datacontenttype: 'application/json',
-    retrycount: row.retryCount,
+    // billwerk events carry billwerk's retry count; other envelopes (retention actions) have none.
+    ...(row.type.startsWith(EVENT_TYPE_PREFIX) ? { retrycount: row.retryCount } : {}),
     data: row.data,
   });
 }
