@@ -51,6 +51,7 @@ export function runAppProcess(
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': only then has everything the child wrote to its pipes been read.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

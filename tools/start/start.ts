@@ -43,7 +43,9 @@ function run(app: AppSpec): ChildProcess {
       process.stdout.write(`${prefix}${humanLine(line, colour)}\n`);
     });
   }
-  child.on('exit', (code, signal) => {
+  // 'close' rather than 'exit': it comes after the child's pipes are drained, so its last lines
+  // (a crash's reason, `<app> stopped`) are printed before ours.
+  child.on('close', (code, signal) => {
     children.delete(app.name);
     if (stopping) return;
     say(`${app.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
@@ -75,7 +77,7 @@ async function shutdown(code: number): Promise<void> {
     [...children.values()].map(
       (child) =>
         new Promise<void>((done) => {
-          child.once('exit', () => done());
+          child.once('close', () => done());
           child.kill('SIGTERM');
           setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
         }),
