@@ -62,8 +62,10 @@ describe('retention while its Kafka is down', () => {
   });
 
   it('keeps a reminder that falls due during the outage and publishes it once afterwards', async () => {
+    // The reminder falls due 15 s from now: time to open the case and stop the broker first,
+    // even on a loaded CI host (4 s was not).
     const contract = billwerk.addContract({
-      EndDate: new Date(Date.now() + 7 * DAY + 4000).toISOString(),
+      EndDate: new Date(Date.now() + 7 * DAY + 15_000).toISOString(),
     });
     const from = await actionsSnapshot(kafka);
     await hooks.publish({ Event: 'ContractCancelled', ContractId: contract.Id });
@@ -76,6 +78,10 @@ describe('retention while its Kafka is down', () => {
         contractId: contract.Id,
         type: 'CancellationReminderDue',
       });
+    const beforeDue = await reminder();
+    expect(beforeDue.status).toBe('pending');
+    expect(Date.parse(beforeDue.dueAt)).toBeGreaterThan(Date.now());
+
     await waitFor('the reminder to fall due', async () => {
       const row = await reminder();
       return Date.parse(row.dueAt) < Date.now() - 1000;
