@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Message } from 'kafkajs';
 import { Client } from 'pg';
 import { cloudEventJson } from '../../apps/audit/test/audit-fixtures';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases';
@@ -77,6 +78,69 @@ describe('audit process killed mid-stream, then stopped', () => {
     return { rows: Number(result.rows[0].rows), distinct: Number(result.rows[0].distinct) };
   };
 
+  /** `count` events numbered from `from`, keyed over 17 keys. */
+  const events = (from: number, count: number): Message[] =>
+    Array.from({ length: count }, (_, i) => {
+      const value = JSON.parse(
+        cloudEventJson('ContractChanged', { ContractId: `${from + i}` }),
+      ) as Record<string, unknown>;
+      return { key: String((from + i) % 17), value: JSON.stringify({ ...value, source }) };
+    });
+  /** Events `[from, to)` in slices of 250, one topic per slice in turn, 50 ms apart. */
+  const produceSlices = async (from: number, to: number): Promise<void> => {
+    const producer = testKafka([kafka.brokers]);
+    for (let sent = from; sent < to; sent += 250) {
+      await produce(producer, TOPICS[(sent / 250) % TOPICS.length], events(sent, 250));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  /** `topic/partition@offset` for each partition of TOPICS, sorted. */
+  const listed = (
+    offsets: { topic: string; partitions: { partition: number; offset: string }[] }[],
+  ): string[] =>
+    offsets
+      .flatMap(({ topic, partitions }) =>
+        partitions.map(({ partition, offset }) => `${topic}/${partition}@${offset}`),
+      )
+      .sort();
+  const committedOffsets = async (): Promise<string[]> => {
+    const admin = testKafka([kafka.brokers]).admin();
+    await admin.connect();
+    try {
+      return listed(await admin.fetchOffsets({ groupId, topics: TOPICS }));
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const endOffsets = async (): Promise<string[]> => {
+    const admin = testKafka([kafka.brokers]).admin();
+    await admin.connect();
+    try {
+      return listed(
+        await Promise.all(
+          TOPICS.map(async (topic) => ({
+            topic,
+            partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+              partition,
+              offset: high,
+            })),
+          })),
+        ),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  /** Per partition, the offset after the last stored row: what a consumer that committed all it stored has committed. */
+  const storedOffsets = async (): Promise<string[]> => {
+    const result = await client.query<{ topic: string; partition: number; next: string }>(
+      `SELECT topic, kafka_partition AS partition, MAX(kafka_offset) + 1 AS next
+         FROM audit_events WHERE topic = ANY($1) GROUP BY topic, kafka_partition`,
+      [TOPICS],
+    );
+    return result.rows.map((row) => `${row.topic}/${row.partition}@${row.next}`).sort();
+  };
+
   beforeAll(async () => {
     execFileSync(
       process.execPath,
@@ -102,21 +166,8 @@ describe('audit process killed mid-stream, then stopped', () => {
   });
 
   it('has every event exactly once after two SIGKILLs and restarts', async () => {
-    const producer = testKafka([kafka.brokers]);
     // Produced in slices while the audit app is being killed and restarted.
-    const producing = (async () => {
-      for (let sent = 0; sent < EVENTS; sent += 250) {
-        const topic = TOPICS[(sent / 250) % TOPICS.length];
-        const messages = Array.from({ length: 250 }, (_, i) => {
-          const value = JSON.parse(
-            cloudEventJson('ContractChanged', { ContractId: `${sent + i}` }),
-          ) as Record<string, unknown>;
-          return { key: String((sent + i) % 17), value: JSON.stringify({ ...value, source }) };
-        });
-        await produce(producer, topic, messages);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+    const producing = produceSlices(0, EVENTS);
 
     startAudit();
     await waitFor('first rows', async () => (await stored()).rows >= 1000, 120_000);
@@ -144,38 +195,41 @@ describe('audit process killed mid-stream, then stopped', () => {
   });
 
   it('stops gracefully on SIGTERM with every stored row committed', async () => {
+    // The killed instances stored rows they never committed; redelivered, they are no-ops, and
+    // the instance now running commits every partition to its end.
+    const ends = await endOffsets();
+    await waitFor(
+      'every partition committed to its end',
+      async () => (await committedOffsets()).join() === ends.join(),
+      120_000,
+    );
+    expect(await committedOffsets()).toEqual(ends);
+
+    // From here on one instance stores everything: stopped mid-stream, it must have committed
+    // exactly what it stored: no more (a loss), no less (the batch in hand finished and committed).
+    // Enough at once that the stop lands while batches are being written.
+    const burst = 18_000;
+    const producer = testKafka([kafka.brokers]);
+    const producing = Promise.all(
+      TOPICS.map((topic, t) =>
+        produce(
+          producer,
+          topic,
+          events(EVENTS + (t * burst) / TOPICS.length, burst / TOPICS.length),
+        ),
+      ),
+    );
+    await waitFor('rows of the burst', async () => (await stored()).rows >= EVENTS + 2000);
     const running = child as ChildProcess;
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       running.once('exit', (code, signal) => resolve({ code, signal })),
     );
     running.kill('SIGTERM');
     const { code, signal } = await exited;
+    await producing;
     // Nest re-raises the signal after closing the app.
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
     expect(output).toContain('audit consumer stopped');
-
-    // Everything on the topics was stored (the test above), so every partition's committed
-    // offset must be its end. Not the row count: the test producer is not idempotent, and a
-    // retried send under load leaves duplicates on a topic that the audit stores once.
-    const admin = testKafka([kafka.brokers]).admin();
-    await admin.connect();
-    const committed = await admin.fetchOffsets({ groupId, topics: TOPICS });
-    const ends = await Promise.all(
-      TOPICS.map(async (topic) => ({
-        topic,
-        partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
-          partition,
-          offset: high,
-        })),
-      })),
-    );
-    await admin.disconnect();
-    const byPartition = (offsets: typeof ends): string[] =>
-      offsets
-        .flatMap(({ topic, partitions }) =>
-          partitions.map(({ partition, offset }) => `${topic}/${partition}@${offset}`),
-        )
-        .sort();
-    expect(byPartition(committed)).toEqual(byPartition(ends));
+    expect(await committedOffsets()).toEqual(await storedOffsets());
   });
 });
