@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Message } from 'kafkajs';
+import type { Admin, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { cloudEventJson } from '../../apps/audit/test/audit-fixtures';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases';
@@ -103,20 +103,20 @@ describe('audit process killed mid-stream, then stopped', () => {
         partitions.map(({ partition, offset }) => `${topic}/${partition}@${offset}`),
       )
       .sort();
-  const committedOffsets = async (): Promise<string[]> => {
+  const withAdmin = async <T>(use: (admin: Admin) => Promise<T>): Promise<T> => {
     const admin = testKafka([kafka.brokers]).admin();
     await admin.connect();
     try {
-      return listed(await admin.fetchOffsets({ groupId, topics: TOPICS }));
+      return await use(admin);
     } finally {
       await admin.disconnect();
     }
   };
-  const endOffsets = async (): Promise<string[]> => {
-    const admin = testKafka([kafka.brokers]).admin();
-    await admin.connect();
-    try {
-      return listed(
+  const committedOffsets = (): Promise<string[]> =>
+    withAdmin(async (admin) => listed(await admin.fetchOffsets({ groupId, topics: TOPICS })));
+  const endOffsets = (): Promise<string[]> =>
+    withAdmin(async (admin) =>
+      listed(
         await Promise.all(
           TOPICS.map(async (topic) => ({
             topic,
@@ -126,12 +126,12 @@ describe('audit process killed mid-stream, then stopped', () => {
             })),
           })),
         ),
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  };
-  /** Per partition, the offset after the last stored row: what a consumer that committed all it stored has committed. */
+      ),
+    );
+  /**
+   * Per partition, the offset after its last stored row: what a consumer that committed all it
+   * stored has committed.
+   */
   const storedOffsets = async (): Promise<string[]> => {
     const result = await client.query<{ topic: string; partition: number; next: string }>(
       `SELECT topic, kafka_partition AS partition, MAX(kafka_offset) + 1 AS next
