@@ -133,6 +133,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
         deadLetterTopic: `${topic}.dlq`,
         partitionsConcurrency: PARTITIONS,
         retry: { initialMs: 200, maxMs: 30_000 },
+        deterministicAttempts: 3,
       },
     );
     const written = async (): Promise<number> =>

@@ -9,6 +9,7 @@ import { AuditMetrics } from '../src/metrics/audit-metrics';
 
 export interface RunningConsumer {
   metrics: AuditMetrics;
+  consumer: AuditConsumer;
   stop(): Promise<void>;
 }
 
@@ -35,11 +36,13 @@ export async function startAuditConsumer(options: {
       deadLetterTopic: options.deadLetterTopic,
       partitionsConcurrency: 3,
       retry: { initialMs: 50, maxMs: 500 },
+      deterministicAttempts: 3,
     },
   );
   await consumer.start();
   return {
     metrics,
+    consumer,
     stop: async () => {
       await consumer.stop();
       await deadLetters.disconnect();
@@ -49,7 +52,7 @@ export async function startAuditConsumer(options: {
 
 export async function counterValue(
   metrics: AuditMetrics,
-  name: 'rowsWritten' | 'duplicates' | 'deadLetters' | 'storeFailures',
+  name: 'rowsWritten' | 'duplicates' | 'deadLetters' | 'storeFailures' | 'offsetRegressions',
 ): Promise<number> {
   const { values } = await metrics[name].get();
   return values.reduce((sum, sample) => sum + sample.value, 0);

@@ -33,6 +33,8 @@ export interface RejectedRecord {
 export interface HandlerContext {
   topic: string;
   partition: number;
+  /** The partition's high watermark as of the fetch (lag = highWatermark - last offset - 1). */
+  highWatermark: string;
   /** Keeps the group membership alive during a long call. */
   heartbeat(): Promise<void>;
 }
@@ -117,6 +119,8 @@ export class ResilientConsumer {
   private readonly backingOff = new Set<symbol>();
   private lastFailure: string | undefined;
   private groupJoins = 0;
+  /** Batches being handled: stop() lets them finish and commit before leaving the group. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -171,17 +175,27 @@ export class ResilientConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: (payload) => this.track(this.handleBatch(payload)),
     });
     if (!this.stopping.signal.aborted) this.state = 'running';
   }
 
-  /** Finishes the call in hand (a call waiting out a failure is abandoned uncommitted), leaves the group. */
+  /**
+   * Finishes and commits the call in hand (a call waiting out a failure is abandoned
+   * uncommitted; it is redelivered), then leaves the group.
+   */
   async stop(): Promise<void> {
     this.state = 'stopping';
     this.stopping.abort();
+    // KafkaJS drops commits once it stops running: the call in hand commits first.
+    await Promise.allSettled([...this.inFlight]);
     await this.consumer?.disconnect();
     this.state = 'stopped';
+  }
+
+  private track(handling: Promise<void>): Promise<void> {
+    this.inFlight.add(handling);
+    return handling.finally(() => this.inFlight.delete(handling));
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -215,6 +229,7 @@ export class ResilientConsumer {
         const outcome = await this.handler(records, {
           topic: records[0].topic,
           partition: records[0].partition,
+          highWatermark: payload.batch.highWatermark,
           heartbeat: () => payload.heartbeat(),
         });
         const rejected = outcome?.rejected ?? [];

@@ -36,8 +36,13 @@ export interface AuditPage {
 
 export interface AppendOutcome {
   written: number;
-  /** Messages already stored (same position or same event id): redeliveries. */
+  /** Messages whose event id is already stored: redeliveries. */
   duplicates: number;
+  /**
+   * New events at or below the partition's highest stored offset: the topic was recreated or the
+   * cluster replaced, and offsets restarted. They are stored; this reports it.
+   */
+  offsetRegression?: { headOffset: string; firstOffset: string; count: number };
 }
 
 export interface BrokenLink {
@@ -157,22 +162,19 @@ export class AuditLogRepository {
 
   /**
    * Appends one topic-partition's messages in one transaction, chaining each row's hash to the
-   * one before it. Messages already stored (at or below the stored head offset, or with a known
-   * event id) are skipped, so a redelivered batch writes nothing. Skipping happens before hashing:
-   * an INSERT that silently skipped a row would leave a hole in the chain, so a conflict fails
-   * the transaction instead and the batch is retried with the event ids looked up.
+   * partition's latest row (by seq). Duplicates are decided by event id alone, looked up before
+   * hashing: an INSERT that silently skipped a row would leave a hole in the chain, so a
+   * concurrent writer's conflict fails the transaction instead and the batch is tried again.
+   * Offsets are not trusted for it: a recreated topic restarts them at 0.
    */
   appendIfAbsent(topic: string, partition: number, records: AuditRecord[]): Promise<AppendOutcome> {
-    const attempt = (lookUpEventIds: boolean): Promise<AppendOutcome> =>
-      this.dataSource.transaction((manager) =>
-        this.append(manager, topic, partition, records, lookUpEventIds),
-      );
-    // Redeliveries are recognised by offset; an event id already stored at another offset is
-    // rare, so its look-up runs only after a unique violation rolled the first attempt back.
+    const attempt = (): Promise<AppendOutcome> =>
+      this.dataSource.transaction((manager) => this.append(manager, topic, partition, records));
+    // A unique violation: another writer stored one of these event ids meanwhile; look again.
     const write = (): Promise<AppendOutcome> =>
-      attempt(false).catch((error: unknown) => {
+      attempt().catch((error: unknown) => {
         if (!isUniqueViolation(error)) throw error;
-        return attempt(true);
+        return attempt();
       });
     if (this.kind === 'postgres') return write();
     const queued = this.writeQueue.then(write, write);
@@ -185,25 +187,27 @@ export class AuditLogRepository {
     topic: string,
     partition: number,
     records: AuditRecord[],
-    lookUpEventIds: boolean,
   ): Promise<AppendOutcome> {
     if (this.kind === 'postgres') {
       // Two writers on one partition (a rebalance in flight) must not fork the chain.
       await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [topicLockKey(topic), partition]);
     }
     const head = await this.head(manager, topic, partition);
-    const headOffset = head === undefined ? -1n : BigInt(head.offset);
-    const known = lookUpEventIds
-      ? await this.knownEventIds(
-          manager,
-          records.map((record) => record.eventId),
-        )
-      : new Set<string>();
+    const headOffset = head?.offset;
+    const known = await this.knownEventIds(
+      manager,
+      records.map((record) => record.eventId),
+    );
     const fresh: unknown[][] = [];
+    let regression: AppendOutcome['offsetRegression'];
     let previous = head?.hash ?? GENESIS_HASH;
     for (const record of records) {
-      if (BigInt(record.offset) <= headOffset || known.has(record.eventId)) continue;
+      if (known.has(record.eventId)) continue;
       known.add(record.eventId);
+      if (headOffset !== undefined && BigInt(record.offset) <= BigInt(headOffset)) {
+        regression ??= { headOffset, firstOffset: record.offset, count: 0 };
+        regression.count += 1;
+      }
       const canonical = canonicalRow(record);
       previous = chainHash(previous, canonical.content);
       fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
@@ -221,9 +225,14 @@ export class AuditLogRepository {
         );
       }
     }
-    return { written: fresh.length, duplicates: records.length - fresh.length };
+    return {
+      written: fresh.length,
+      duplicates: records.length - fresh.length,
+      ...(regression === undefined ? {} : { offsetRegression: regression }),
+    };
   }
 
+  /** The partition's latest row: its chain continues from there. */
   private async head(
     manager: EntityManager,
     topic: string,
@@ -234,7 +243,7 @@ export class AuditLogRepository {
       .createQueryBuilder('e')
       .select(['e.seq', 'e.offset', 'e.hash'])
       .where('e.topic = :topic AND e.partition = :partition', { topic, partition })
-      .orderBy('e.offset', 'DESC')
+      .orderBy('e.seq', 'DESC')
       .limit(1)
       .getOne();
     return row ?? undefined;
@@ -303,7 +312,7 @@ export class AuditLogRepository {
     } while (after !== undefined);
   }
 
-  /** Recomputes every topic-partition's hash chain from its first row. */
+  /** Recomputes every topic-partition's hash chain from its first row, in seq order. */
   async verify(): Promise<ChainReport[]> {
     const partitions = await this.events
       .createQueryBuilder('e')
@@ -329,16 +338,16 @@ export class AuditLogRepository {
       firstBrokenLink: null,
     };
     let previous = GENESIS_HASH;
-    let afterOffset = '-1';
+    let afterSeq = '0';
     for (;;) {
       const rows = await this.events
         .createQueryBuilder('e')
-        .where('e.topic = :topic AND e.partition = :partition AND e.offset > :afterOffset', {
+        .where('e.topic = :topic AND e.partition = :partition AND e.seq > :afterSeq', {
           topic,
           partition,
-          afterOffset: Number(afterOffset),
+          afterSeq: Number(afterSeq),
         })
-        .orderBy('e.offset', 'ASC')
+        .orderBy('e.seq', 'ASC')
         .limit(READ_CHUNK)
         .getMany();
       for (const row of rows) {
@@ -357,7 +366,7 @@ export class AuditLogRepository {
         report.rowsChecked += 1;
       }
       if (rows.length < READ_CHUNK) return report;
-      afterOffset = rows[rows.length - 1].offset;
+      afterSeq = rows[rows.length - 1].seq;
     }
   }
 

@@ -8,6 +8,27 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('matches JSON.stringify of key-sorted values, undefined and non-finite numbers included', () => {
+    const value = {
+      s: 'a"\\u2028',
+      n: [1e21, -0, NaN, undefined, true],
+      u: undefined,
+      e: {},
+      l: [],
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"e":{},"l":[],"n":[1e+21,0,null,null,true],"s":' + JSON.stringify(value.s) + '}',
+    );
+    expect(canonicalJson(undefined)).toBe('null');
+  });
+
+  it('handles nesting 100,000 deep without recursing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i += 1) deep = i % 2 === 0 ? { a: deep } : [deep];
+    const text = canonicalJson(deep);
+    expect(text.length).toBe(100_000 * 2 + 50_000 * 4 + 1);
+  });
+
   it('gives equal text for equal values whatever the key order', () => {
     expect(canonicalJson({ x: 'é', y: [1.5] })).toBe(canonicalJson({ y: [1.5], x: 'é' }));
   });

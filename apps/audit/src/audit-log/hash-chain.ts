@@ -4,16 +4,59 @@ import type { AuditRecord } from './audit-record';
 /** The "previous hash" of the first row of a topic-partition. */
 export const GENESIS_HASH = '';
 
-/** JSON with object keys sorted at every depth: equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+interface Frame {
+  close: string;
+  /** Children in output order; `key` is undefined for array items. */
+  entries: Array<[string | undefined, unknown]>;
+  next: number;
+  parts: string[];
+}
+
+function frameOf(value: object): Frame {
+  if (Array.isArray(value)) {
+    return { close: ']', entries: value.map((item) => [undefined, item]), next: 0, parts: [] };
+  }
   const record = value as Record<string, unknown>;
   const entries = Object.keys(record)
     .filter((key) => record[key] !== undefined)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  return `{${entries.join(',')}}`;
+    .map((key): [string, unknown] => [key, record[key]]);
+  return { close: '}', entries, next: 0, parts: [] };
+}
+
+function primitiveJson(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * JSON with object keys sorted at every depth: equal values always give equal text. Walks with
+ * its own stack rather than recursing, so no nesting depth can overflow the call stack.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return primitiveJson(value);
+  const stack: Frame[] = [frameOf(value)];
+  for (;;) {
+    const top = stack[stack.length - 1];
+    if (top.next === top.entries.length) {
+      const text = `${top.close === ']' ? '[' : '{'}${top.parts.join(',')}${top.close}`;
+      stack.pop();
+      const parent = stack[stack.length - 1];
+      if (parent === undefined) return text;
+      parent.parts.push(labelled(parent.entries[parent.next - 1][0], text));
+      continue;
+    }
+    const [key, child] = top.entries[top.next];
+    top.next += 1;
+    if (child === null || typeof child !== 'object') {
+      top.parts.push(labelled(key, primitiveJson(child)));
+    } else {
+      stack.push(frameOf(child));
+    }
+  }
+}
+
+function labelled(key: string | undefined, json: string): string {
+  return key === undefined ? json : `${JSON.stringify(key)}:${json}`;
 }
 
 export interface CanonicalRow {

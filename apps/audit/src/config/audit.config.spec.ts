@@ -20,6 +20,7 @@ describe('loadAuditConfig', () => {
         partitionsConcurrency: 3,
       },
       retry: { initialMs: 200, maxMs: 30000 },
+      deterministicAttempts: 3,
       logLevel: 'info',
     });
   });
@@ -34,7 +35,9 @@ describe('loadAuditConfig', () => {
       AUDIT_MIGRATE_ON_START: 'false',
       AUDIT_RETRY_INITIAL_MS: '50',
       AUDIT_RETRY_MAX_MS: '1000',
+      AUDIT_DETERMINISTIC_ATTEMPTS: '5',
     });
+    expect(config.deterministicAttempts).toBe(5);
     expect(config.http.port).toBe(4000);
     expect(config.database.url).toBe('postgres://audit@db:5432/audit');
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
@@ -50,6 +53,10 @@ describe('loadAuditConfig', () => {
     [{ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
     [{ AUDIT_API_TOKENS: TOKENS, KAFKA_BROKERS: 'nohost' }, /^KAFKA_BROKERS: /],
     [{ AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATE_ON_START: 'yes' }, /^AUDIT_MIGRATE_ON_START: /],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_DETERMINISTIC_ATTEMPTS: '0' },
+      /^AUDIT_DETERMINISTIC_ATTEMPTS: /,
+    ],
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_RETRY_INITIAL_MS: '5000', AUDIT_RETRY_MAX_MS: '1000' },
       /^AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS$/,

@@ -69,6 +69,9 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   @IntegerSetting(100, 600_000)
   AUDIT_RETRY_MAX_MS: number = 30_000;
 
+  @IntegerSetting(1, 100)
+  AUDIT_DETERMINISTIC_ATTEMPTS: number = 3;
+
   @IsIn(['true', 'false'])
   AUDIT_MIGRATE_ON_START: string = 'true';
 }
@@ -86,6 +89,8 @@ export interface AuditConfig {
     partitionsConcurrency: number;
   };
   retry: { initialMs: number; maxMs: number };
+  /** Attempts of a record failing deterministically before it is dead-lettered. */
+  deterministicAttempts: number;
   logLevel: AuditDatabaseEnvironment['LOG_LEVEL'];
 }
 
@@ -137,6 +142,7 @@ export function loadAuditConfig(env: Record<string, string | undefined>): AuditC
       partitionsConcurrency: e.AUDIT_PARTITIONS_CONCURRENCY,
     },
     retry: { initialMs: e.AUDIT_RETRY_INITIAL_MS, maxMs: e.AUDIT_RETRY_MAX_MS },
+    deterministicAttempts: e.AUDIT_DETERMINISTIC_ATTEMPTS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,6 +9,8 @@ interface ReadyStatus {
   checks: { database: 'up'; broker: 'up'; consumer: 'running' | 'starting' };
 }
 
+const NOT_READY_CONSUMER_STATES = new Set(['backing-off', 'stopping', 'stopped']);
+
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -23,7 +25,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Events can be stored now: the database and the broker both answer. */
+  /**
+   * Events can be stored now: the database and the broker both answer, and the consumer is not
+   * paused waiting out a failure. Offsets going backwards leave it ready (the events are stored;
+   * billwerk_audit_offset_regressions_total and an error log tell the operator).
+   */
   @Get('ready')
   async ready(): Promise<ReadyStatus> {
     const [database, broker] = await Promise.all([
@@ -37,6 +43,10 @@ export class HealthController {
       throw new ServiceUnavailableException(
         `not ready: database ${database ? 'up' : 'unreachable'}, broker ${broker ? 'up' : 'unreachable'}`,
       );
+    }
+    const consumer = this.ingestion.consumerStatus();
+    if (consumer !== undefined && NOT_READY_CONSUMER_STATES.has(consumer.state)) {
+      throw new ServiceUnavailableException(`not ready: consumer ${consumer.state}`);
     }
     return {
       status: 'ok',

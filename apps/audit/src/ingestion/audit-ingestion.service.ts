@@ -1,4 +1,10 @@
-import { AcknowledgedProducer, createKafka, ensureTopics } from '@app/messaging';
+import {
+  AcknowledgedProducer,
+  createKafka,
+  ensureTopics,
+  errorMessage,
+  type ConsumerStatus,
+} from '@app/messaging';
 import {
   Inject,
   Injectable,
@@ -11,7 +17,7 @@ import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import { AUDIT_LOGGER } from '../audit.tokens';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
-import { AuditConsumer, errorText } from './audit-consumer';
+import { AuditConsumer } from './audit-consumer';
 import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from './audit-topics';
 
 const START_RETRY_MS = 5000;
@@ -39,6 +45,11 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
   /** True once the consumer is subscribed and running. */
   get consuming(): boolean {
     return this.running;
+  }
+
+  /** The consumer's state: not ready while it waits out a database or dead-letter outage. */
+  consumerStatus(): ConsumerStatus | undefined {
+    return this.running ? this.consumer?.status() : undefined;
   }
 
   /**
@@ -73,6 +84,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
         deadLetterTopic: AUDIT_DLQ_TOPIC,
         partitionsConcurrency: this.config.kafka.partitionsConcurrency,
         retry: this.config.retry,
+        deterministicAttempts: this.config.deterministicAttempts,
       },
     );
     try {
@@ -99,7 +111,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       await consumer.stop().catch(() => undefined);
       if (this.stopped) return;
       this.logger.error(
-        { err: errorText(error), retryInMs: START_RETRY_MS },
+        { err: errorMessage(error), retryInMs: START_RETRY_MS },
         'Kafka not reachable at start; retrying',
       );
       this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);

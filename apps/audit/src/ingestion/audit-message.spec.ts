@@ -1,5 +1,5 @@
 import { cloudEventJson } from '../../test/audit-fixtures';
-import { toAuditRecord } from './audit-message';
+import { jsonDepthExceeds, MAX_AUDIT_VALUE_BYTES, toAuditRecord } from './audit-message';
 
 const recordedAt = new Date('2026-03-01T10:00:00.000Z');
 
@@ -75,5 +75,45 @@ describe('toAuditRecord', () => {
     const result = toAuditRecord('billwerk.contract.v1', 0, message(value), recordedAt);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.problem).toContain(problem);
+  });
+
+  it('rejects a value over 1 MiB as TOO_LARGE and one nested over 64 deep as TOO_DEEP, unparsed', () => {
+    const large = cloudEventJson('ContractChanged', { Note: 'x'.repeat(MAX_AUDIT_VALUE_BYTES) });
+    expect(toAuditRecord('t', 0, message(large), recordedAt)).toMatchObject({
+      ok: false,
+      code: 'TOO_LARGE',
+    });
+    const parse = jest.spyOn(JSON, 'parse');
+    const deep = `{"specversion":"1.0","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(toAuditRecord('t', 0, message(deep), recordedAt)).toMatchObject({
+      ok: false,
+      code: 'TOO_DEEP',
+      problem: 'value is nested deeper than 64',
+    });
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
+  });
+
+  it('accepts nesting up to 64 deep', () => {
+    const data = `${'{"a":'.repeat(63)}1${'}'.repeat(63)}`;
+    const value = cloudEventJson('ContractChanged', {}).replace(
+      /"data":\{[^}]*\}/,
+      `"data":${data}`,
+    );
+    expect(toAuditRecord('t', 0, message(value), recordedAt).ok).toBe(true);
+  });
+});
+
+describe('jsonDepthExceeds', () => {
+  it.each([
+    ['{}', 1, false],
+    ['{"a":{}}', 1, true],
+    ['[[[]]]', 3, false],
+    ['[[[]]]', 2, true],
+    // Brackets inside strings, escaped quotes included, do not count.
+    ['{"a":"[[[[\\"{{{{"}', 1, false],
+    ['["\\\\",[]]', 1, true],
+  ])('%s deeper than %d: %s', (text, limit, expected) => {
+    expect(jsonDepthExceeds(Buffer.from(text), limit)).toBe(expected);
   });
 });

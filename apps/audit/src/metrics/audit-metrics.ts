@@ -28,7 +28,14 @@ export class AuditMetrics {
 
   readonly storeFailures = new Counter({
     name: 'billwerk_audit_store_failures_total',
-    help: 'Batches that failed to store and are being retried (database or dead-letter topic away)',
+    help: 'Failed store attempts, by topic and failure kind (transient: retried until stored; deterministic: split, retried, then dead-lettered)',
+    labelNames: ['topic', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly offsetRegressions = new Counter({
+    name: 'billwerk_audit_offset_regressions_total',
+    help: "New events stored at or below their partition's highest stored offset (topic recreated, cluster replaced), by topic",
     labelNames: ['topic'] as const,
     registers: [this.registry],
   });
