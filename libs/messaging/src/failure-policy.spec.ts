@@ -66,6 +66,7 @@ describe('classifyFailure', () => {
     ['too many connections (53300)', pgError('53300'), '53300'],
     ['an admin shutdown (57P01)', pgError('57P01'), '57P01'],
     ['a connection exception (08006)', pgError('08006'), '08006'],
+    ['a table not migrated yet (42P01)', pgError('42P01'), '42P01'],
     [
       'SQLITE_BUSY',
       Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }),
@@ -103,7 +104,7 @@ describe('classifyFailure', () => {
       kind: 'unknown',
       code: 'TypeError',
     });
-    expect(classifyFailure(pgError('42P01')).kind).toBe('unknown');
+    expect(classifyFailure(pgError('XX000')).kind).toBe('unknown');
     expect(classifyFailure('a string')).toEqual({ kind: 'unknown', code: 'string' });
   });
 });

@@ -99,7 +99,10 @@ function classifyPostgres(code: string, constraint: unknown, options: FailurePol
     if (/^(08|53|57P|58)/.test(code)) return 'transient';
     // 57014 query cancelled (statement_timeout): the next attempt may fit.
     if (code === '57014') return 'transient';
-    // 42: syntax or undefined objects; a bug or a schema not migrated, never the record's fault.
+    // 42: undefined table or column, insufficient privilege: a schema not migrated or a grant
+    // missing. Never the record's fault; dead-lettering would empty the topic into the DLQ, so
+    // wait (not ready) until an operator fixes it.
+    if (code.startsWith('42')) return 'transient';
     return undefined;
   })();
   return kind === undefined ? undefined : { kind, code };
