@@ -91,7 +91,8 @@ export class LocalBroker {
   async restart(): Promise<void> {
     if (alive(this.pid)) await this.stop();
     const running = await startLocalKafka(this.options);
-    if (running.pid === undefined) throw new Error(`restarted broker on ${this.brokers} has no pid`);
+    if (running.pid === undefined)
+      throw new Error(`restarted broker on ${this.brokers} has no pid`);
     this.pid = running.pid;
   }
 
