@@ -9,6 +9,8 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private open = true;
   port = 0;
+  /** Connections accepted so far: how many a client opened through the proxy. */
+  accepted = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -17,6 +19,7 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     this.server = createServer((client) => {
+      this.accepted += 1;
       if (!this.open) {
         client.destroy();
         return;
