@@ -2,7 +2,7 @@ import { BILLWERK_TOPICS } from '@app/contracts';
 import { fullHook } from '../../../test/fixtures/billwerk-hooks';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
-import { postHook, type HookResponse } from './ingress-harness';
+import { postHook } from './ingress-harness';
 import { startIngressProcess, type IngressProcess } from './ingress-process';
 
 /**
@@ -84,7 +84,7 @@ it('bounds the pending queue in bytes: 503 with Retry-After at once while Kafka 
     );
     const refusedAtOnce = answers.filter(({ answer, ms }) => answer.status === 503 && ms < 2_000);
     expect(refusedAtOnce.length).toBeGreaterThanOrEqual(30);
-    const refused = refusedAtOnce[0].answer as HookResponse;
+    const refused = refusedAtOnce[0].answer;
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.body.message).toMatch(/retry later: publish queue is full/);
   } finally {
