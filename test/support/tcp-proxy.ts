@@ -34,6 +34,8 @@ export class TcpProxy {
   private open = true;
   private stalled = false;
   port = 0;
+  /** Connections accepted so far: how many a client opened through the proxy. */
+  accepted = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -42,6 +44,7 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     this.server = createServer((client) => {
+      this.accepted += 1;
       if (!this.open) {
         client.destroy();
         return;

@@ -41,6 +41,29 @@ describe('the ingress process', () => {
     );
   });
 
+  it('refuses to start in production mode with a path token or Basic password under 16 characters', async () => {
+    const weak = [
+      {
+        env: { INGRESS_PATH_TOKENS: 'live:demo-hook-token' },
+        line: 'config error: INGRESS_PATH_TOKENS: production mode (NODE_ENV=production) needs tokens of at least 16 characters (too short for source live)',
+      },
+      {
+        env: { INGRESS_BASIC_AUTH: 'live:billwerk:hook-pass' },
+        line: 'config error: INGRESS_BASIC_AUTH: production mode (NODE_ENV=production) needs passwords of at least 16 characters (too short for source live)',
+      },
+    ];
+    for (const { env, line } of weak) {
+      const port = await freePort();
+      const exit = await runIngress(
+        { NODE_ENV: 'production', INGRESS_PORT: String(port), INGRESS_HOST: '127.0.0.1', ...env },
+        () => Promise.reject(new Error(`started with ${Object.keys(env).join()} too short`)),
+      );
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trim().split('\n')).toEqual([line]);
+      expect(exit.stderr).not.toMatch(/demo-hook-token|hook-pass/);
+    }
+  });
+
   it('warns when running open in development, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
     const exit = await runIngress(

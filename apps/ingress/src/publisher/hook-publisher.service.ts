@@ -49,6 +49,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
         maxBatchMessages: 1000,
         maxBatchBytes: 900 * 1024,
         maxPending: config.publisher.maxPending,
+        maxPendingBytes: config.publisher.maxPendingBytes,
         maxInFlight: config.publisher.maxInFlight,
         ackTimeoutMs: config.publisher.ackTimeoutMs,
       },
@@ -74,7 +75,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
     return this.publisher.publish(topic, message);
   }
 
-  /** Tries to (re)connect the producer; readiness probes use it after an outage. */
+  /** Tries to (re)connect the producer; the background readiness check uses it after an outage. */
   async reconnect(): Promise<void> {
     await this.producer.connect();
   }
