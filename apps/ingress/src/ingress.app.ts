@@ -42,6 +42,11 @@ export async function createIngressApp(
           connectionsCheckingInterval: 500,
         },
         (request, response) => {
+          // Node drains an unread body for as long as the client sends it, credentials or not:
+          // an answer given before the body was read ends the connection instead.
+          response.once('finish', () => {
+            if (!request.complete) request.socket.destroy();
+          });
           const { endpoint } = hookRoute;
           const path = endpoint === undefined ? undefined : matchHookPath(request.url);
           if (endpoint !== undefined && path !== undefined) {

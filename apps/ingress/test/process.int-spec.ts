@@ -1,18 +1,5 @@
-import { createServer } from 'node:net';
 import { runAppProcess, type AppExit } from '../../../test/support/app-process';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from './ingress-process';
 
 /** Runs the ingress's real entry point as its own process. */
 function runIngress(
@@ -42,7 +29,7 @@ describe('the ingress process', () => {
   });
 
   it('refuses to start in production mode with a path token or Basic password under 16 characters', async () => {
-    const weak = [
+    const weak: Array<{ env: Record<string, string>; line: string }> = [
       {
         env: { INGRESS_PATH_TOKENS: 'live:demo-hook-token' },
         line: 'config error: INGRESS_PATH_TOKENS: production mode (NODE_ENV=production) needs tokens of at least 16 characters (too short for source live)',

@@ -145,3 +145,23 @@ it('answers early rejections at once and closes instead of draining an announced
     expect(result.text.toLowerCase()).toContain('connection: close');
   }
 });
+
+it('closes instead of draining a body sent to a route outside the hook URL', async () => {
+  const client = new RawClient(ingress.port);
+  client.write(
+    [
+      'POST /health/live HTTP/1.1',
+      'Host: ingress',
+      'Content-Type: application/json',
+      `Content-Length: ${50 * 1024 * 1024}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  const stop = trickle(client, 'x'.repeat(1024 * 1000), 1024, 100);
+  const closed = await client.closedWithin(3_000);
+  stop();
+  client.destroy();
+  expect(client.status).toBeGreaterThanOrEqual(400);
+  expect(closed).toBe(true);
+});

@@ -52,7 +52,7 @@ export class KafkaReadiness implements OnApplicationBootstrap, OnApplicationShut
 
   private async refresh(): Promise<void> {
     const broker = await this.brokerAnswers();
-    if (broker && !this.publisher.producerHealthy) {
+    if (broker && !this.publisher.producerHealthy && !this.stopped) {
       await this.publisher
         .reconnect()
         .catch((error: unknown) =>

@@ -74,10 +74,8 @@ export class HookEndpoint {
         method: request.method,
         route: '/billwerk-hook',
       });
-      // Node would drain an unread body for as long as the client sends it, credentials or not:
-      // the connection ends with the answer instead.
+      // Rejected before the body was read: say so, the server then ends the connection.
       const close = EARLY_REJECTIONS.has(status) || !request.complete;
-      if (close) response.once('finish', () => request.socket.destroy());
       this.send(
         response,
         requestId,
