@@ -2,4 +2,5 @@ export * from './acknowledged-producer';
 export * from './batching-publisher';
 export * from './kafka-client';
 export * from './publish-errors';
+export * from './stable-partitioner';
 export * from './topic-admin';
