@@ -108,6 +108,8 @@ it('writes every hook answered 2xx exactly once across three 7 s broker freezes'
     requests: records.length,
     accepted: accepted.length,
     answered503: records.filter((r) => r.status === 503).length,
+    // Requests the freezes held past KafkaJS's 5 s request timeout: the window of the fault.
+    heldPastRequestTimeout: records.filter((r) => r.latencyMs >= 5000).length,
     other: records.filter((r) => r.status !== 503 && (r.status < 200 || r.status >= 300)).length,
     written: written.length,
     missing: missing.length,
@@ -119,7 +121,7 @@ it('writes every hook answered 2xx exactly once across three 7 s broker freezes'
   process.stdout.write(`broker-freeze figures: ${JSON.stringify(figures)}\n`);
 
   expect(accepted.length).toBeGreaterThan(1000);
-  expect(figures.answered503).toBeGreaterThan(0);
+  expect(figures.heldPastRequestTimeout).toBeGreaterThanOrEqual(FREEZES);
   expect(figures.other).toBe(0);
   expect({
     missing: figures.missing,

@@ -109,7 +109,8 @@ export class HookPublisher {
 
   async publish(...bodies: Array<Record<string, unknown> & { Event: string }>): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer();
+      // Idempotent, one request in flight: a retried send must not publish a hook twice.
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
     for (const body of bodies) {

@@ -21,7 +21,7 @@ import { INGRESS_LOGGER } from '../ingress.tokens';
 const TOPIC_RETRY_MS = 5000;
 
 /**
- * The ingress's only way to Kafka: an idempotent acks=all producer behind a bounded batching
+ * The ingress's only way to Kafka: idempotent acks=all producer lanes behind a bounded batching
  * queue. `publish` resolves only once Kafka acknowledged the message.
  */
 @Injectable()
@@ -41,7 +41,10 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
       { brokers: config.kafka.brokers, clientId: 'billwerk-ingress' },
       logger,
     );
-    this.producer = new AcknowledgedProducer(this.kafka, logger);
+    // One lane per send the batching queue may have in flight, so a batch never waits for one.
+    this.producer = new AcknowledgedProducer(this.kafka, logger, {
+      lanes: config.publisher.maxInFlight,
+    });
     this.publisher = new BatchingPublisher(
       (batches) => this.producer.send(batches),
       {
