@@ -81,7 +81,12 @@ async function fill(kafka: Kafka, topic: string, byPartition: Message[][]): Prom
     waitForLeaders: true,
   });
   await admin.disconnect();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent, one request in flight: a retried slice must not leave duplicates in the count.
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   for (let start = 0; start < byPartition[0].length; start += FILL_SLICE) {
     await producer.sendBatch({

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -53,5 +54,18 @@ export function runAppProcess(
     child.on('error', reject);
     // 'close', not 'exit': only then has everything the child wrote to its pipes been read.
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A TCP port that was free a moment ago, for an app process to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
   });
 }

@@ -1,22 +1,33 @@
-import { startLocalKafka, stopLocalKafka } from '../../tools/kafka/local-kafka';
+import { startLocalKafka, stopLocalKafka, type RunningKafka } from '../../tools/kafka/local-kafka';
 
 /** Ports of a broker only these tests use: apart from the shared one, and free to stop. */
-const PORT = 19192;
-const CONTROLLER_PORT = 19193;
+export const PRIVATE_PORTS = { port: 19192, controllerPort: 19193 };
 
 export interface PrivateKafka {
   brokers: string;
+  /** The broker's JVM; undefined when an already running broker was reused without a pid file. */
+  pid: number | undefined;
   /** Stops the broker if this call started it. */
   release(): Promise<void>;
 }
 
-export async function startPrivateKafka(): Promise<PrivateKafka> {
-  const running = await startLocalKafka({ port: PORT, controllerPort: CONTROLLER_PORT });
+export interface PrivateKafkaOptions {
+  port: number;
+  controllerPort: number;
+  heapMb?: number;
+  topics?: Array<{ topic: string; numPartitions: number }>;
+}
+
+export async function startPrivateKafka(
+  options: PrivateKafkaOptions = PRIVATE_PORTS,
+): Promise<PrivateKafka> {
+  const running: RunningKafka = await startLocalKafka(options);
   return {
     brokers: running.brokers,
+    pid: running.pid,
     release: async () => {
       if (running.started && process.env.KAFKA_KEEP !== '1') {
-        await stopLocalKafka({ port: PORT, controllerPort: CONTROLLER_PORT });
+        await stopLocalKafka(options);
       }
     },
   };

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Logger } from 'pino';
 import type { IngressConfig } from './config/ingress.config';
 import { IngressModule } from './ingress.module';
+import { IngressMetrics } from './metrics/ingress-metrics';
 import { HookAuthenticator } from './webhook/hook-authenticator';
 import { HookEndpoint } from './webhook/hook-endpoint';
 import { givenRequestId, MAX_BODY_BYTES } from './webhook/hook-limits';
@@ -21,24 +22,44 @@ export async function createIngressApp(
   config: IngressConfig,
   logger: Logger = createLogger('ingress', config.logLevel),
 ): Promise<NestFastifyApplication> {
-  // Filled in once Nest has built the endpoint; until then every request goes to Nest.
-  const hookRoute: { endpoint?: HookEndpoint } = {};
+  // Filled in once Nest has built them; until then every request goes to Nest.
+  const hookRoute: { endpoint?: HookEndpoint; metrics?: IngressMetrics } = {};
+  const { limits } = config;
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
     return503OnClosing: true,
     genReqId: (request: IncomingMessage) =>
       givenRequestId(request.headers['x-request-id']) ?? randomUUID(),
-    serverFactory: (nest: RequestHandler) =>
-      createServer((request, response) => {
-        const { endpoint } = hookRoute;
-        const path = endpoint === undefined ? undefined : matchHookPath(request.url);
-        if (endpoint !== undefined && path !== undefined) {
-          void endpoint.handle(request, response, path);
-        } else {
-          nest(request, response);
-        }
-      }),
+    // Fastify applies none of its timeouts to a server of ours, so they are set here. Node checks
+    // the headers and request timeouts every connectionsCheckingInterval (30 s by default).
+    serverFactory: (nest: RequestHandler) => {
+      const server = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: 500,
+        },
+        (request, response) => {
+          // Node drains an unread body for as long as the client sends it, credentials or not:
+          // an answer given before the body was read ends the connection instead.
+          response.once('finish', () => {
+            if (!request.complete) request.socket.destroy();
+          });
+          const { endpoint } = hookRoute;
+          const path = endpoint === undefined ? undefined : matchHookPath(request.url);
+          if (endpoint !== undefined && path !== undefined) {
+            void endpoint.handle(request, response, path);
+          } else {
+            nest(request, response);
+          }
+        },
+      );
+      server.maxConnections = limits.maxConnections;
+      server.on('drop', () => hookRoute.metrics?.connectionsDropped.inc());
+      return server;
+    },
   });
   const fastify = adapter.getInstance();
   // No Nest route takes a body; refusing every content type keeps it that way.
@@ -54,6 +75,7 @@ export async function createIngressApp(
   );
   const endpoint = app.get(HookEndpoint);
   hookRoute.endpoint = endpoint;
+  hookRoute.metrics = app.get(IngressMetrics);
   fastify.addHook('preClose', (done) => {
     endpoint.beginShutdown();
     done();

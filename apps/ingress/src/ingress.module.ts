@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { INGRESS_CONFIG, type IngressConfig } from './config/ingress.config';
 import { HealthController } from './health/health.controller';
+import { KafkaReadiness } from './health/kafka-readiness';
 import { INGRESS_LOGGER } from './ingress.tokens';
 import { IngressMetrics } from './metrics/ingress-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -32,6 +33,7 @@ export class IngressModule {
         { provide: APP_FILTER, useClass: WebhookExceptionFilter },
         IngressMetrics,
         HookPublisherService,
+        KafkaReadiness,
         ErrorAnswers,
         HookEndpoint,
         WebhookService,

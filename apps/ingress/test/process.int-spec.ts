@@ -1,18 +1,5 @@
-import { createServer } from 'node:net';
 import { runAppProcess, type AppExit } from '../../../test/support/app-process';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from './ingress-process';
 
 /** Runs the ingress's real entry point as its own process. */
 function runIngress(
@@ -39,6 +26,29 @@ describe('the ingress process', () => {
     expect(exit.stderr).toMatch(
       /^config error: INGRESS_BASIC_AUTH, INGRESS_PATH_TOKENS: production mode/,
     );
+  });
+
+  it('refuses to start in production mode with a path token or Basic password under 16 characters', async () => {
+    const weak: Array<{ env: Record<string, string>; line: string }> = [
+      {
+        env: { INGRESS_PATH_TOKENS: 'live:demo-hook-token' },
+        line: 'config error: INGRESS_PATH_TOKENS: production mode (NODE_ENV=production) needs tokens of at least 16 characters (too short for source live)',
+      },
+      {
+        env: { INGRESS_BASIC_AUTH: 'live:billwerk:hook-pass' },
+        line: 'config error: INGRESS_BASIC_AUTH: production mode (NODE_ENV=production) needs passwords of at least 16 characters (too short for source live)',
+      },
+    ];
+    for (const { env, line } of weak) {
+      const port = await freePort();
+      const exit = await runIngress(
+        { NODE_ENV: 'production', INGRESS_PORT: String(port), INGRESS_HOST: '127.0.0.1', ...env },
+        () => Promise.reject(new Error(`started with ${Object.keys(env).join()} too short`)),
+      );
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trim().split('\n')).toEqual([line]);
+      expect(exit.stderr).not.toMatch(/demo-hook-token|hook-pass/);
+    }
   });
 
   it('warns when running open in development, and shuts down cleanly on SIGTERM', async () => {

@@ -109,7 +109,8 @@ export class HookPublisher {
 
   async publish(...bodies: Array<Record<string, unknown> & { Event: string }>): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer();
+      // Idempotent, one request in flight: a retried send must not publish a hook twice.
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
     for (const body of bodies) {
@@ -146,29 +147,38 @@ export class HookPublisher {
   }
 }
 
+/** Waits until the group committed everything published so far. */
+export async function caughtUp(kafka: Kafka, groupId: string, deadlineMs = 60_000): Promise<void> {
+  const ends = await endOffsets(kafka, CONSUMED_TOPICS);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      'the consumer group to catch up',
+      async () => {
+        for (const [topic, partitions] of ends) {
+          const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+          for (const { partition, offset } of committed[0].partitions) {
+            const end = partitions.get(partition) ?? '0';
+            if (BigInt(offset) < BigInt(end)) return false;
+          }
+        }
+        return true;
+      },
+      deadlineMs,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Waits until the group committed everything published so far and nothing due is unpublished. */
 export async function drained(
   kafka: Kafka,
   groupId: string,
   dataSource: DataSource,
 ): Promise<void> {
-  const ends = await endOffsets(kafka, CONSUMED_TOPICS);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await waitFor('the consumer group to catch up', async () => {
-      for (const [topic, partitions] of ends) {
-        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const { partition, offset } of committed[0].partitions) {
-          const end = partitions.get(partition) ?? '0';
-          if (BigInt(offset) < BigInt(end)) return false;
-        }
-      }
-      return true;
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await caughtUp(kafka, groupId);
   await waitFor('due actions to be published', async () => {
     const due = await dataSource.manager
       .createQueryBuilder(OutboxEntity, 'o')

@@ -1,91 +1,166 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicBatch } from './batching-publisher';
+import { PublisherClosedError } from './publish-errors';
+import { StablePartitioner } from './stable-partitioner';
+
+export interface AcknowledgedProducerOptions {
+  /** Sends that may be in flight at once, each on its own idempotent producer (default 1). */
+  lanes?: number;
+}
+
+/** One idempotent producer that never has more than one send in flight. */
+interface Lane {
+  index: number;
+  producer: Producer | undefined;
+  connecting: Promise<Producer> | undefined;
+  busy: boolean;
+}
 
 /**
- * An idempotent, acks=all producer whose `send` resolves only on the broker's acknowledgement.
+ * Idempotent, acks=all sends whose promise resolves only on the broker's acknowledgement, over a
+ * pool of lanes: each lane is its own idempotent KafkaJS producer with one request in flight, and
+ * a lane carries one send at a time (further sends wait for a free lane).
  *
- * After a failed send the producer is replaced. An idempotent producer that gave up on a request
- * the broker may still have written would reuse that request's sequence numbers, and the broker
- * would answer the next, different batch as a duplicate of it: acknowledged, never written.
- * A fresh producer id makes that impossible.
+ * Why: when KafkaJS gives up on a request (its client-side timeout) it rolls the partition's
+ * sequence number back, although the broker may still append that request. With two requests in
+ * flight on one producer, the next batch can then go out with the same sequence, and the broker
+ * acknowledges it as a duplicate without writing it: a 2xx for a hook that is not in Kafka. With
+ * one request per producer the only request that can reuse a sequence is the retry of the same
+ * batch, which the broker rightly deduplicates; and a lane whose send failed is retired (a fresh
+ * producer, so a new producer id) before it sends anything else.
  */
 export class AcknowledgedProducer {
-  private producer: Producer | undefined;
-  private connecting: Promise<Producer> | undefined;
+  private readonly lanes: Lane[];
+  private readonly waiting: Array<{ take: (lane: Lane) => void; refuse: (e: Error) => void }> = [];
   private healthy = false;
+  private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly logger: Logger,
-  ) {}
+    options: AcknowledgedProducerOptions = {},
+  ) {
+    const count = options.lanes ?? 1;
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`lanes must be a positive integer (got ${count})`);
+    }
+    this.lanes = Array.from({ length: count }, (_, index) => ({
+      index,
+      producer: undefined,
+      connecting: undefined,
+      busy: false,
+    }));
+  }
 
   /** True once a send or connect succeeded and nothing has failed since. */
   get isHealthy(): boolean {
     return this.healthy;
   }
 
+  /** Connects every idle lane that has no producer (at start, and to probe after an outage). */
   async connect(): Promise<void> {
-    await this.current();
+    if (this.closed) throw new PublisherClosedError();
+    await Promise.all(
+      this.lanes
+        .filter((lane) => !lane.busy && !lane.producer)
+        .map((lane) => this.producerOf(lane)),
+    );
   }
 
   async send(batches: TopicBatch[]): Promise<void> {
-    const producer = await this.current();
+    const lane = await this.acquire();
     try {
-      await producer.sendBatch({ acks: -1, topicMessages: batches });
-      this.healthy = true;
-    } catch (error) {
-      this.discard(producer, error);
-      throw error;
+      const producer = await this.producerOf(lane);
+      try {
+        await producer.sendBatch({ acks: -1, topicMessages: batches });
+        this.healthy = true;
+      } catch (error) {
+        this.retire(lane, producer, error);
+        throw error;
+      }
+    } finally {
+      this.release(lane);
     }
   }
 
+  /** For good: refuses sends still waiting for a lane and disconnects every producer. */
   async disconnect(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
+    this.closed = true;
     this.healthy = false;
-    if (producer) await producer.disconnect();
-  }
-
-  private current(): Promise<Producer> {
-    if (this.producer) return Promise.resolve(this.producer);
-    this.connecting ??= this.create().finally(() => {
-      this.connecting = undefined;
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(new PublisherClosedError());
+    const producers = this.lanes.flatMap((lane) => {
+      const producer = lane.producer;
+      lane.producer = undefined;
+      return producer ? [producer] : [];
     });
-    return this.connecting;
+    await Promise.all(producers.map((producer) => producer.disconnect()));
   }
 
-  private async create(): Promise<Producer> {
+  private acquire(): Promise<Lane> {
+    if (this.closed) return Promise.reject(new PublisherClosedError());
+    const free = this.lanes.find((lane) => !lane.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((take, refuse) => this.waiting.push({ take, refuse }));
+  }
+
+  private release(lane: Lane): void {
+    const next = this.waiting.shift();
+    if (next) next.take(lane);
+    else lane.busy = false;
+  }
+
+  private producerOf(lane: Lane): Promise<Producer> {
+    if (lane.producer) return Promise.resolve(lane.producer);
+    lane.connecting ??= this.create(lane).finally(() => {
+      lane.connecting = undefined;
+    });
+    return lane.connecting;
+  }
+
+  private async create(lane: Lane): Promise<Producer> {
     const producer = this.kafka.producer({
       idempotent: true,
-      maxInFlightRequests: 5,
-      // Java's murmur2 partitioning: a key lands where a Java producer would put it too.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      maxInFlightRequests: 1,
+      createPartitioner: StablePartitioner,
       allowAutoTopicCreation: false,
+      // Retrying inside one producer is safe with one request in flight: a retry carries the
+      // same batch with the same sequence. Limited, so a send fails within billwerk's 10 s.
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     try {
       await producer.connect();
     } catch (error) {
       this.healthy = false;
-      await producer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch((disconnectError: unknown) => {
+        this.logger.debug(
+          { lane: lane.index, err: String(disconnectError) },
+          'disconnect of a producer that failed to connect failed',
+        );
+      });
       throw error;
     }
-    this.producer = producer;
+    lane.producer = producer;
     this.healthy = true;
     return producer;
   }
 
-  private discard(producer: Producer, error: unknown): void {
+  private retire(lane: Lane, producer: Producer, error: unknown): void {
     this.healthy = false;
-    if (this.producer !== producer) return;
-    this.producer = undefined;
+    if (lane.producer !== producer) return;
+    lane.producer = undefined;
     this.logger.warn(
-      { err: error instanceof Error ? error.message : String(error) },
-      'Kafka send failed; replacing the idempotent producer',
+      { lane: lane.index, err: error instanceof Error ? error.message : String(error) },
+      'Kafka send failed; retiring the lane for a fresh idempotent producer',
     );
     producer.disconnect().catch((disconnectError: unknown) => {
-      this.logger.debug({ err: String(disconnectError) }, 'disconnect of failed producer failed');
+      this.logger.debug(
+        { lane: lane.index, err: String(disconnectError) },
+        'disconnect of a retired producer failed',
+      );
     });
   }
 }

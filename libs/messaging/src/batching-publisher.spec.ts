@@ -1,6 +1,7 @@
 import { BatchingPublisher, type BatchingOptions, type TopicBatch } from './batching-publisher';
 import {
   PublishFailedError,
+  PublishQueueBytesFullError,
   PublishQueueFullError,
   PublishTimeoutError,
   PublisherClosedError,
@@ -125,6 +126,22 @@ describe('BatchingPublisher', () => {
     sender.calls[0].ack();
     await Promise.all(accepted);
     expect(publisher.depth).toBe(0);
+  });
+
+  it('refuses at once when the bytes pending would pass maxPendingBytes, and frees them on settle', async () => {
+    const sender = new ManualSender();
+    const publisher = new BatchingPublisher(sender.send, { ...OPTIONS, maxPendingBytes: 10 });
+    const big = { key: 'k', value: 'x'.repeat(6), headers: {} };
+    const first = publisher.publish('a', big);
+    await expect(publisher.publish('a', big)).rejects.toThrow(PublishQueueBytesFullError);
+    const fits = publisher.publish('a', { ...big, value: 'x'.repeat(4) });
+    await tick();
+    sender.calls[0].ack();
+    await Promise.all([first, fits]);
+    const again = publisher.publish('a', { ...big, value: 'x'.repeat(10) });
+    await tick();
+    sender.calls[1].ack();
+    await expect(again).resolves.toBeUndefined();
   });
 
   it('times out a request the broker does not acknowledge in time', async () => {

@@ -1,5 +1,6 @@
 import {
   PublishFailedError,
+  PublishQueueBytesFullError,
   PublishQueueFullError,
   PublishTimeoutError,
   PublisherClosedError,
@@ -29,6 +30,8 @@ export interface BatchingOptions {
   maxBatchBytes: number;
   /** Messages buffered or in flight beyond which `publish` refuses at once. */
   maxPending: number;
+  /** Bytes of values buffered or in flight beyond which `publish` refuses at once (no bound if unset). */
+  maxPendingBytes?: number;
   /** Batches sent concurrently; while all are busy the next batch keeps filling. */
   maxInFlight: number;
   /** A publish not acknowledged within this time is rejected with PublishTimeoutError. */
@@ -58,6 +61,7 @@ export class BatchingPublisher {
   private buffer: Pending[] = [];
   private bufferedBytes = 0;
   private pendingCount = 0;
+  private pendingBytes = 0;
   private inFlight = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   private lingerImmediate: NodeJS.Immediate | undefined;
@@ -80,11 +84,16 @@ export class BatchingPublisher {
     if (this.pendingCount >= this.options.maxPending) {
       return Promise.reject(new PublishQueueFullError(this.options.maxPending));
     }
+    const bytes = Buffer.byteLength(message.value);
+    const { maxPendingBytes } = this.options;
+    if (maxPendingBytes !== undefined && this.pendingBytes + bytes > maxPendingBytes) {
+      return Promise.reject(new PublishQueueBytesFullError(maxPendingBytes));
+    }
     return new Promise<void>((resolve, reject) => {
       const entry: Pending = {
         topic,
         message,
-        bytes: Buffer.byteLength(message.value),
+        bytes,
         settled: false,
         timer: setTimeout(
           () => this.settle(entry, new PublishTimeoutError(this.options.ackTimeoutMs)),
@@ -94,6 +103,7 @@ export class BatchingPublisher {
         reject,
       };
       this.pendingCount += 1;
+      this.pendingBytes += entry.bytes;
       this.buffer.push(entry);
       this.bufferedBytes += entry.bytes;
       this.schedule();
@@ -183,6 +193,7 @@ export class BatchingPublisher {
     entry.settled = true;
     clearTimeout(entry.timer);
     this.pendingCount -= 1;
+    this.pendingBytes -= entry.bytes;
     if (error) entry.reject(error);
     else entry.resolve();
     if (this.pendingCount === 0) {

@@ -9,8 +9,9 @@ export interface KafkaConnectionOptions {
 }
 
 /**
- * Limited retries are deliberate: a send must fail within billwerk's 10 s so it retries, and
- * AcknowledgedProducer replaces the producer after a failure, which is what keeps EoS intact.
+ * Limited retries are deliberate: a send must fail within billwerk's 10 s so it retries.
+ * AcknowledgedProducer keeps one request in flight per producer and retires a producer after a
+ * failed send, which is what keeps the idempotent sequence numbers (and so EoS) intact.
  */
 const EXPECTED_WARNINGS = new Set([
   'Limiting retries for the idempotent producer may invalidate EoS guarantees',

@@ -11,6 +11,14 @@ export class PublishQueueFullError extends PublishError {
   }
 }
 
+/** The bytes waiting for Kafka reached their bound: a count alone lets large messages use GBs. */
+export class PublishQueueBytesFullError extends PublishError {
+  readonly code = 'PUBLISH_QUEUE_BYTES_FULL';
+  constructor(limitBytes: number) {
+    super(`publish queue is full (${limitBytes} bytes waiting for Kafka)`);
+  }
+}
+
 /** Kafka did not acknowledge in time; the message may still be written later. */
 export class PublishTimeoutError extends PublishError {
   readonly code = 'PUBLISH_TIMEOUT';

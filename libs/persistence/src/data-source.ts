@@ -1,4 +1,5 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { serialiseSqlite } from './sqlite-serialisation';
 
 export type DatabaseKind = 'postgres' | 'sqlite';
 
@@ -45,14 +46,17 @@ export function createDataSource(settings: DatabaseSettings, parts: DataSourcePa
       },
     });
   }
-  return new DataSource({
-    ...common,
-    type: 'better-sqlite3',
-    database: settings.sqlitePath,
-    // WAL keeps committed transactions across a process kill and lets readers run beside the writer.
-    enableWAL: true,
-    timeout: QUERY_TIMEOUT_MS,
-  });
+  // One shared connection: without serialisation one caller's rollback undoes another's commit.
+  return serialiseSqlite(
+    new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: settings.sqlitePath,
+      // WAL keeps committed transactions across a process kill and lets readers run beside the writer.
+      enableWAL: true,
+      timeout: QUERY_TIMEOUT_MS,
+    }),
+  );
 }
 
 export function databaseKind(dataSource: DataSource): DatabaseKind {

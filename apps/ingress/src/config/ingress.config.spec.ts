@@ -19,7 +19,22 @@ describe('loadIngressConfig', () => {
       http: { host: '0.0.0.0', port: 3000 },
       auth: { basic: [], pathTokens: [] },
       kafka: { brokers: ['127.0.0.1:9092'], partitions: 3, replicationFactor: 1 },
-      publisher: { ackTimeoutMs: 8000, maxPending: 20000, lingerMs: 0, maxInFlight: 2 },
+      publisher: {
+        ackTimeoutMs: 8000,
+        maxPending: 20000,
+        maxPendingBytes: 64 * 1024 * 1024,
+        lingerMs: 0,
+        maxInFlight: 2,
+      },
+      limits: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 15_000,
+        bodyTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5000,
+        maxConnections: 1024,
+        unrecognizedEventLabels: 50,
+      },
+      readyCheckIntervalMs: 5000,
       logLevel: 'info',
     });
   });
@@ -66,8 +81,31 @@ describe('loadIngressConfig', () => {
       /production mode .* needs at least one credential/,
     );
     expect(
-      loadIngressConfig({ NODE_ENV: 'production', INGRESS_PATH_TOKENS: 'p:t' }).production,
+      loadIngressConfig({ NODE_ENV: 'production', INGRESS_PATH_TOKENS: 'p:0123456789abcdef' })
+        .production,
     ).toBe(true);
+  });
+
+  it('refuses path tokens and Basic passwords under 16 characters in production mode only', () => {
+    const weak = {
+      INGRESS_PATH_TOKENS: 'live:0123456789abcdef,sandbox:short-token',
+      INGRESS_BASIC_AUTH: 'live:billwerk:fifteen-chars-x',
+    };
+    expect(problems({ NODE_ENV: 'production', ...weak })).toEqual([
+      'INGRESS_PATH_TOKENS: production mode (NODE_ENV=production) needs tokens of at least 16 characters (too short for source sandbox)',
+      'INGRESS_BASIC_AUTH: production mode (NODE_ENV=production) needs passwords of at least 16 characters (too short for source live)',
+    ]);
+    expect(loadIngressConfig(weak).production).toBe(false);
+  });
+
+  it('keeps the slow-client timeouts within what billwerk and the contract allow', () => {
+    expect(problems({ INGRESS_HEADERS_TIMEOUT_MS: '10001' })[0]).toMatch(
+      /^INGRESS_HEADERS_TIMEOUT_MS:/,
+    );
+    expect(problems({ INGRESS_REQUEST_TIMEOUT_MS: '15001' })[0]).toMatch(
+      /^INGRESS_REQUEST_TIMEOUT_MS:/,
+    );
+    expect(problems({ INGRESS_BODY_TIMEOUT_MS: '10001' })[0]).toMatch(/^INGRESS_BODY_TIMEOUT_MS:/);
   });
 
   it('refuses an ack timeout that billwerk would not wait for', () => {

@@ -56,6 +56,32 @@ export class IngressEnvironment {
   @IntegerSetting(1, 64)
   INGRESS_MAX_IN_FLIGHT: number = 2;
 
+  // Memory bound of the pending queue: 64 KiB hooks would make INGRESS_MAX_PENDING alone 1.3 GB.
+  @IntegerSetting(64 * 1024, 4 * 1024 * 1024 * 1024)
+  INGRESS_MAX_PENDING_BYTES: number = 64 * 1024 * 1024;
+
+  // Slow clients: Node's defaults (headers 60 s, request 300 s) let a few hosts hold every socket.
+  @IntegerSetting(1000, 10_000)
+  INGRESS_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  @IntegerSetting(1000, 15_000)
+  INGRESS_REQUEST_TIMEOUT_MS: number = 15_000;
+
+  @IntegerSetting(1000, 10_000)
+  INGRESS_BODY_TIMEOUT_MS: number = 10_000;
+
+  @IntegerSetting(1000, 60_000)
+  INGRESS_KEEP_ALIVE_TIMEOUT_MS: number = 5000;
+
+  @IntegerSetting(1, 100_000)
+  INGRESS_MAX_CONNECTIONS: number = 1024;
+
+  @IntegerSetting(0, 1000)
+  INGRESS_UNRECOGNIZED_EVENT_LABELS: number = 50;
+
+  @IntegerSetting(500, 60_000)
+  INGRESS_READY_CHECK_INTERVAL_MS: number = 5000;
+
   @LogLevelSetting()
   LOG_LEVEL: LogLevelName = 'info';
 }
@@ -76,7 +102,22 @@ export interface IngressConfig {
   http: { host: string; port: number };
   auth: { basic: BasicCredential[]; pathTokens: PathToken[] };
   kafka: { brokers: string[]; partitions: number; replicationFactor: number };
-  publisher: { ackTimeoutMs: number; maxPending: number; lingerMs: number; maxInFlight: number };
+  publisher: {
+    ackTimeoutMs: number;
+    maxPending: number;
+    maxPendingBytes: number;
+    lingerMs: number;
+    maxInFlight: number;
+  };
+  limits: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    bodyTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    unrecognizedEventLabels: number;
+  };
+  readyCheckIntervalMs: number;
   logLevel: IngressEnvironment['LOG_LEVEL'];
 }
 
@@ -84,6 +125,33 @@ export const INGRESS_CONFIG = Symbol('INGRESS_CONFIG');
 
 function list(value: string | undefined): string[] {
   return (value ?? '').split(',').filter((entry) => entry !== '');
+}
+
+/** Shorter secrets can be guessed online; the message names the source, never the secret. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 16;
+
+function requireStrongSecrets(basic: BasicCredential[], pathTokens: PathToken[]): void {
+  const weak = (entries: Array<{ source: string; secret: string }>): string[] => [
+    ...new Set(
+      entries
+        .filter(({ secret }) => secret.length < MIN_PRODUCTION_SECRET_LENGTH)
+        .map(({ source }) => source),
+    ),
+  ];
+  const problems: string[] = [];
+  const tokens = weak(pathTokens.map((t) => ({ source: t.source, secret: t.token })));
+  if (tokens.length > 0) {
+    problems.push(
+      `INGRESS_PATH_TOKENS: production mode (NODE_ENV=production) needs tokens of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters (too short for source ${tokens.join(', ')})`,
+    );
+  }
+  const passwords = weak(basic.map((c) => ({ source: c.source, secret: c.password })));
+  if (passwords.length > 0) {
+    problems.push(
+      `INGRESS_BASIC_AUTH: production mode (NODE_ENV=production) needs passwords of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters (too short for source ${passwords.join(', ')})`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
 }
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
@@ -102,6 +170,13 @@ export function loadIngressConfig(env: Record<string, string | undefined>): Ingr
     const [source, token] = entry.split(':');
     return { source, token };
   });
+  if (e.NODE_ENV === 'production') requireStrongSecrets(basic, pathTokens);
+  // Node refuses a headers timeout longer than the request timeout.
+  if (e.INGRESS_HEADERS_TIMEOUT_MS > e.INGRESS_REQUEST_TIMEOUT_MS) {
+    throw new ConfigValidationError([
+      'INGRESS_HEADERS_TIMEOUT_MS: must not exceed INGRESS_REQUEST_TIMEOUT_MS',
+    ]);
+  }
   return {
     production: e.NODE_ENV === 'production',
     http: { host: e.INGRESS_HOST, port: e.INGRESS_PORT },
@@ -114,9 +189,19 @@ export function loadIngressConfig(env: Record<string, string | undefined>): Ingr
     publisher: {
       ackTimeoutMs: e.INGRESS_ACK_TIMEOUT_MS,
       maxPending: e.INGRESS_MAX_PENDING,
+      maxPendingBytes: e.INGRESS_MAX_PENDING_BYTES,
       lingerMs: e.INGRESS_LINGER_MS,
       maxInFlight: e.INGRESS_MAX_IN_FLIGHT,
     },
+    limits: {
+      headersTimeoutMs: e.INGRESS_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.INGRESS_REQUEST_TIMEOUT_MS,
+      bodyTimeoutMs: e.INGRESS_BODY_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.INGRESS_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.INGRESS_MAX_CONNECTIONS,
+      unrecognizedEventLabels: e.INGRESS_UNRECOGNIZED_EVENT_LABELS,
+    },
+    readyCheckIntervalMs: e.INGRESS_READY_CHECK_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

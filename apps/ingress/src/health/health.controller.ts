@@ -1,6 +1,5 @@
-import { brokerReachable } from '@app/messaging';
 import { Controller, Get, HttpCode, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
-import { HookPublisherService } from '../publisher/hook-publisher.service';
+import { KafkaReadiness } from './kafka-readiness';
 
 interface ReadyStatus {
   status: 'ok';
@@ -9,7 +8,7 @@ interface ReadyStatus {
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly publisher: HookPublisherService) {}
+  constructor(private readonly kafka: KafkaReadiness) {}
 
   /** The process is up and serving HTTP. */
   @Get('live')
@@ -17,18 +16,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Hooks can be accepted now: the broker answers and the producer is connected. */
+  /**
+   * Hooks can be accepted now: the broker answered and the producer is connected, as of the last
+   * background check. Never names hosts or ports: the probe may be reachable from outside.
+   */
   @Get('ready')
   @HttpCode(HttpStatus.OK)
-  async ready(): Promise<ReadyStatus> {
-    const broker = await brokerReachable(this.publisher.kafka);
-    if (broker && !this.publisher.producerHealthy) {
-      await this.publisher.reconnect().catch(() => undefined);
-    }
-    const producer = this.publisher.ready;
+  ready(): ReadyStatus {
+    const { broker, producer } = this.kafka.state;
     if (!broker || !producer) {
       throw new ServiceUnavailableException(
-        `not ready: broker ${broker ? 'up' : 'unreachable'}, producer ${producer ? 'connected' : 'not connected'}`,
+        `not ready: Kafka is unavailable (broker ${broker ? 'up' : 'unreachable'}, producer ${producer ? 'connected' : 'not connected'})`,
       );
     }
     return { status: 'ok', checks: { broker: 'up', producer: 'connected' } };

@@ -1,11 +1,20 @@
 import { createMetricsRegistry } from '@app/observability';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { INGRESS_CONFIG, type IngressConfig } from '../config/ingress.config';
+
+/** The label of unrecognized events past the cap: each new label is a time series forever. */
+export const OTHER_EVENT_LABEL = 'other';
 
 export type HookOutcome = 'accepted' | 'invalid' | 'unauthorized' | 'unavailable';
 
 /** Everything the ingress exposes on /metrics. */
+@Injectable()
 export class IngressMetrics {
   readonly registry: Registry = createMetricsRegistry('ingress');
+  private readonly unrecognizedLabels = new Set<string>();
+
+  constructor(@Inject(INGRESS_CONFIG) private readonly config: IngressConfig) {}
 
   readonly hooks = new Counter({
     name: 'billwerk_ingress_hooks_total',
@@ -20,6 +29,21 @@ export class IngressMetrics {
     labelNames: ['event'] as const,
     registers: [this.registry],
   });
+
+  readonly connectionsDropped = new Counter({
+    name: 'billwerk_ingress_connections_dropped_total',
+    help: 'Connections closed on arrival because INGRESS_MAX_CONNECTIONS were open',
+    registers: [this.registry],
+  });
+
+  /** Counts an unrecognized event under its own name while fewer than the cap have one. */
+  countUnrecognized(event: string): void {
+    const labels = this.unrecognizedLabels;
+    if (!labels.has(event) && labels.size < this.config.limits.unrecognizedEventLabels) {
+      labels.add(event);
+    }
+    this.unrecognized.inc({ event: labels.has(event) ? event : OTHER_EVENT_LABEL });
+  }
 
   readonly publishLatency = new Histogram({
     name: 'billwerk_ingress_publish_duration_seconds',

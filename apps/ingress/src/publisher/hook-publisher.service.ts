@@ -21,7 +21,7 @@ import { INGRESS_LOGGER } from '../ingress.tokens';
 const TOPIC_RETRY_MS = 5000;
 
 /**
- * The ingress's only way to Kafka: an idempotent acks=all producer behind a bounded batching
+ * The ingress's only way to Kafka: idempotent acks=all producer lanes behind a bounded batching
  * queue. `publish` resolves only once Kafka acknowledged the message.
  */
 @Injectable()
@@ -41,7 +41,10 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
       { brokers: config.kafka.brokers, clientId: 'billwerk-ingress' },
       logger,
     );
-    this.producer = new AcknowledgedProducer(this.kafka, logger);
+    // One lane per send the batching queue may have in flight, so a batch never waits for one.
+    this.producer = new AcknowledgedProducer(this.kafka, logger, {
+      lanes: config.publisher.maxInFlight,
+    });
     this.publisher = new BatchingPublisher(
       (batches) => this.producer.send(batches),
       {
@@ -49,6 +52,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
         maxBatchMessages: 1000,
         maxBatchBytes: 900 * 1024,
         maxPending: config.publisher.maxPending,
+        maxPendingBytes: config.publisher.maxPendingBytes,
         maxInFlight: config.publisher.maxInFlight,
         ackTimeoutMs: config.publisher.ackTimeoutMs,
       },
@@ -74,7 +78,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
     return this.publisher.publish(topic, message);
   }
 
-  /** Tries to (re)connect the producer; readiness probes use it after an outage. */
+  /** Tries to (re)connect the producer; the background readiness check uses it after an outage. */
   async reconnect(): Promise<void> {
     await this.producer.connect();
   }

@@ -1,10 +1,16 @@
-import { PublishError, PublishQueueFullError } from '@app/messaging';
+import {
+  PublishError,
+  PublisherClosedError,
+  PublishQueueBytesFullError,
+  PublishQueueFullError,
+} from '@app/messaging';
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { INGRESS_LOGGER } from '../ingress.tokens';
 import { IngressMetrics } from '../metrics/ingress-metrics';
 import { errorBody, type ErrorBody } from './error-body';
 import {
+  BodyTimeoutError,
   BodyTooLargeError,
   InvalidHookError,
   InvalidJsonBodyError,
@@ -77,14 +83,23 @@ export class ErrorAnswers {
       });
     }
     if (error instanceof MethodNotAllowedError) return plain(405, error.message, { allow: 'POST' });
-    // The rest of an oversized body is not read: close rather than reuse the connection.
+    // The rest of an oversized or late body is not read: close rather than reuse the connection.
     if (error instanceof BodyTooLargeError)
       return plain(413, error.message, { connection: 'close' });
+    if (error instanceof BodyTimeoutError)
+      return plain(408, error.message, { connection: 'close' });
     if (error instanceof UnsupportedMediaTypeError) return plain(415, error.message);
+    if (
+      error instanceof PublishQueueFullError ||
+      error instanceof PublishQueueBytesFullError ||
+      error instanceof PublisherClosedError
+    ) {
+      return plain(503, `hook not stored, retry later: ${error.message}`, { 'retry-after': '1' });
+    }
+    // Kafka's own errors name hosts and ports: they go to the log (webhook.service), not the caller.
     if (error instanceof PublishError) {
-      const retryAfter = error instanceof PublishQueueFullError ? '1' : '5';
-      return plain(503, `hook not stored, retry later: ${error.message}`, {
-        'retry-after': retryAfter,
+      return plain(503, 'hook not stored, retry later: Kafka is unavailable', {
+        'retry-after': '5',
       });
     }
     if (error instanceof HttpException) return plain(error.getStatus(), error.message);

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INGRESS_CONFIG, type IngressConfig } from '../config/ingress.config';
 import { ErrorAnswers } from './error-answer';
 import { HookAuthenticator } from './hook-authenticator';
 import { MethodNotAllowedError, RequestAbortedError, UnauthorizedHookError } from './hook-errors';
@@ -12,6 +13,9 @@ import { childTraceparent } from './trace-context';
 import { WebhookService } from './webhook.service';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Answers given before the body is read (method, credentials, media type, size, deadline). */
+const EARLY_REJECTIONS = new Set([401, 405, 408, 413, 415]);
 
 function firstValue(header: string | string[] | undefined): string | undefined {
   return Array.isArray(header) ? header[0] : header;
@@ -31,6 +35,7 @@ export class HookEndpoint {
   private closing = false;
 
   constructor(
+    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
     private readonly authenticator: HookAuthenticator,
     private readonly webhooks: WebhookService,
     private readonly answers: ErrorAnswers,
@@ -51,7 +56,7 @@ export class HookEndpoint {
       });
       if (source === undefined) throw new UnauthorizedHookError();
       requireJsonContentType(request.headers['content-type']);
-      const rawBody = await readBody(request);
+      const rawBody = await readBody(request, this.config.limits.bodyTimeoutMs);
       const body = parseHookJson(rawBody);
       const accepted = await this.webhooks.accept({
         source,
@@ -69,7 +74,15 @@ export class HookEndpoint {
         method: request.method,
         route: '/billwerk-hook',
       });
-      this.send(response, requestId, status, body, headers);
+      // Rejected before the body was read: say so, the server then ends the connection.
+      const close = EARLY_REJECTIONS.has(status) || !request.complete;
+      this.send(
+        response,
+        requestId,
+        status,
+        body,
+        close ? { ...headers, connection: 'close' } : headers,
+      );
     }
   }
 

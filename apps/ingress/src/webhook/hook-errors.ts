@@ -48,6 +48,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The body did not arrive within the deadline: a slow client must not hold a socket for minutes. */
+export class BodyTimeoutError extends Error {
+  readonly code = 'BODY_TIMEOUT';
+  constructor(timeoutMs: number) {
+    super(`request body not received within ${timeoutMs} ms`);
+  }
+}
+
 /** The caller went away before its body arrived: there is no one left to answer. */
 export class RequestAbortedError extends Error {
   readonly code = 'REQUEST_ABORTED';

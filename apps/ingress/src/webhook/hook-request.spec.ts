@@ -1,6 +1,11 @@
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, RequestAbortedError, UnsupportedMediaTypeError } from './hook-errors';
+import {
+  BodyTimeoutError,
+  BodyTooLargeError,
+  RequestAbortedError,
+  UnsupportedMediaTypeError,
+} from './hook-errors';
 import { MAX_BODY_BYTES } from './hook-limits';
 import { matchHookPath, readBody, requireJsonContentType } from './hook-request';
 
@@ -55,7 +60,7 @@ function request(headers: Record<string, string> = {}): PassThrough & IncomingMe
 describe('readBody', () => {
   it('joins the chunks, a character split across two of them included', async () => {
     const body = request();
-    const read = readBody(body);
+    const read = readBody(body, 1000);
     const bytes = Buffer.from('{"Name":"Jürgen"}');
     body.write(bytes.subarray(0, 11));
     body.end(bytes.subarray(11));
@@ -64,12 +69,12 @@ describe('readBody', () => {
 
   it('refuses a declared length over the limit without waiting for the body', async () => {
     const body = request({ 'content-length': String(MAX_BODY_BYTES + 1) });
-    await expect(readBody(body)).rejects.toBeInstanceOf(BodyTooLargeError);
+    await expect(readBody(body, 1000)).rejects.toBeInstanceOf(BodyTooLargeError);
   });
 
   it('refuses a streamed body once it passes the limit, whatever the headers said', async () => {
     const body = request();
-    const read = readBody(body);
+    const read = readBody(body, 1000);
     body.write(Buffer.alloc(MAX_BODY_BYTES, 0x20));
     body.write(Buffer.from('x'));
     await expect(read).rejects.toBeInstanceOf(BodyTooLargeError);
@@ -77,14 +82,22 @@ describe('readBody', () => {
 
   it('takes a body of exactly the limit', async () => {
     const body = request();
-    const read = readBody(body);
+    const read = readBody(body, 1000);
     body.end(Buffer.alloc(MAX_BODY_BYTES, 0x20));
     await expect(read).resolves.toHaveLength(MAX_BODY_BYTES);
   });
 
+  it('gives up on a body that has not fully arrived by the deadline', async () => {
+    const body = request();
+    const read = readBody(body, 50);
+    body.write('{"Event":');
+    await expect(read).rejects.toThrow(new BodyTimeoutError(50));
+    await expect(read).rejects.toThrow('request body not received within 50 ms');
+  });
+
   it('reports a client that went away as aborted', async () => {
     const body = request();
-    const read = readBody(body);
+    const read = readBody(body, 1000);
     body.destroy(new Error('socket hang up'));
     await expect(read).rejects.toBeInstanceOf(RequestAbortedError);
   });

@@ -1,5 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, RequestAbortedError, UnsupportedMediaTypeError } from './hook-errors';
+import {
+  BodyTimeoutError,
+  BodyTooLargeError,
+  RequestAbortedError,
+  UnsupportedMediaTypeError,
+} from './hook-errors';
 import { MAX_BODY_BYTES } from './hook-limits';
 
 /** `/billwerk-hook`, `/billwerk-hook/<token>`, with or without a trailing slash or query. */
@@ -39,29 +44,38 @@ export function requireJsonContentType(header: string | undefined): void {
   }
 }
 
-/** The whole body as text, refused past MAX_BODY_BYTES whether or not Content-Length said so. */
-export function readBody(request: IncomingMessage): Promise<string> {
+/**
+ * The whole body as text, refused past MAX_BODY_BYTES whether or not Content-Length said so, and
+ * past `timeoutMs` (BodyTimeoutError) however slowly it trickles in.
+ */
+export function readBody(request: IncomingMessage, timeoutMs: number): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (error: Error): void => {
+      clearTimeout(deadline);
+      request.off('data', onData);
+      chunks.length = 0;
+      reject(error);
+    };
+    const deadline = setTimeout(() => stop(new BodyTimeoutError(timeoutMs)), timeoutMs);
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        request.off('data', onData);
-        chunks.length = 0;
-        reject(new BodyTooLargeError());
+        stop(new BodyTooLargeError());
         return;
       }
       chunks.push(chunk);
     };
     request.on('data', onData);
     request.once('end', () => {
+      clearTimeout(deadline);
       resolve(
         chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
       );
     });
-    request.once('error', (error) => reject(new RequestAbortedError(error)));
+    request.once('error', (error) => stop(new RequestAbortedError(error)));
   });
 }

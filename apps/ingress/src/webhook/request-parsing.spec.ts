@@ -39,12 +39,19 @@ describe('parseHookJson', () => {
     expect(parseHookJson('{"Event":"X"}')).toEqual({ Event: 'X' });
   });
 
+  it('counts depth outside strings only, up to the limit', () => {
+    const nested = `${'['.repeat(63)}${']'.repeat(63)}`;
+    expect(parseHookJson(`{"a":${nested},"b":"[[[{{{\\"[[["}`)).toMatchObject({ b: '[[[{{{"[[[' });
+  });
+
   it.each([
     ['', /empty/],
     ['{"Event":"ContractCancelled",}', /not valid JSON/],
     ['{"Event":', /not valid JSON/],
     ['{"a":{"__proto__":{"x":1}}}', /__proto__/],
     ['{"\\u005f_proto__":{}}', /__proto__/],
+    [`{"a":${'['.repeat(65)}${']'.repeat(65)}}`, /nested deeper than 64 levels/],
+    ['['.repeat(1000), /nested deeper than 64 levels/],
   ])('rejects %j', (text, message) => {
     expect(() => parseHookJson(text)).toThrow(InvalidJsonBodyError);
     expect(() => parseHookJson(text)).toThrow(message);

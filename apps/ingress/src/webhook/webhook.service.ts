@@ -83,7 +83,7 @@ export class WebhookService {
     }
     endTimer({ outcome: 'ok' });
     this.metrics.hooks.inc({ event: eventLabel, source: hook.source, outcome: 'accepted' });
-    if (!known) this.metrics.unrecognized.inc({ event });
+    if (!known) this.metrics.countUnrecognized(event);
     this.logger.info(
       {
         requestId: hook.requestId,

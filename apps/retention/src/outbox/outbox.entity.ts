@@ -43,4 +43,8 @@ export class OutboxEntity {
 
   @Column('varchar', { length: 30, nullable: true })
   publishedAt!: string | null;
+
+  /** While in the future, a relay is publishing the row; others leave it alone. */
+  @Column('varchar', { length: 30, nullable: true })
+  claimedUntil!: string | null;
 }

@@ -6,6 +6,7 @@ import { CaseEventEntity } from '../retention-case/case-event.entity';
 import { RetentionCaseEntity } from '../retention-case/retention-case.entity';
 import { TriggerEntity } from '../retention-case/trigger.entity';
 import { RetentionSchema1764090000000 } from './migrations/1764090000000-retention-schema';
+import { OutboxClaim1764950000000 } from './migrations/1764950000000-outbox-claim';
 
 export const RETENTION_ENTITIES = [
   RetentionCaseEntity,
@@ -15,7 +16,7 @@ export const RETENTION_ENTITIES = [
   PendingHookEntity,
 ];
 
-export const RETENTION_MIGRATIONS = [RetentionSchema1764090000000];
+export const RETENTION_MIGRATIONS = [RetentionSchema1764090000000, OutboxClaim1764950000000];
 
 /** Replicas starting together wait on this Postgres advisory lock instead of racing migrations. */
 const MIGRATION_LOCK = 'billwerk-bridge:retention:migrations';

@@ -636,6 +636,7 @@ export class WorkflowEngine {
       createdAt: at,
       dueAt,
       publishedAt: null,
+      claimedUntil: null,
     });
     return { type: 'action', detail: { action: action.type, actionId: id, dueAt, queued: true } };
   }
