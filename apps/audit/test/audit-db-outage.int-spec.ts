@@ -108,6 +108,12 @@ describe('audit during a database outage', () => {
     });
     expect(await stored()).toEqual({ rows: ids.length, distinct: ids.length });
     await waitFor('ready again', async () => (await ready()) === 200, 30_000);
+    // Paused as an outage: retried, and not one record given up on as poison meanwhile.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /billwerk_audit_store_failures_total\{topic="billwerk\.contract\.v1",kind="transient"[^}]*\} [1-9]/,
+    );
+    expect(metrics).not.toMatch(/billwerk_audit_dead_letters_total\{[^}]*\} [1-9]/);
     const verify = await fetch(`${base}/audit/verify`, {
       headers: { authorization: 'Bearer outage-token-0123456789' },
     });
