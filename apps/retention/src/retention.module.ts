@@ -72,7 +72,11 @@ class RetentionCoreModule implements OnApplicationShutdown {
     const engine = new WorkflowEngine(
       dataSource,
       billwerk,
-      { rules: config.offerRules, reminderDaysBeforeEnd: config.reminderDaysBeforeEnd },
+      {
+        rules: config.offerRules,
+        reminderDaysBeforeEnd: config.reminderDaysBeforeEnd,
+        stalePaymentHookMs: config.stalePaymentHookMs,
+      },
       metrics,
     );
     const providers = [

@@ -89,7 +89,12 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     try {
       await this.kafka.prepareTopics();
       await consumer.connect();
-      await consumer.subscribe({ topics: [...CONSUMED_TOPICS], fromBeginning: false });
+      await consumer.subscribe({
+        topics: [...CONSUMED_TOPICS],
+        // A new group processes the retained backlog (earliest); the workflows guard themselves
+        // against acting on stale hooks.
+        fromBeginning: this.config.kafka.start === 'earliest',
+      });
       if (this.stopping) {
         await consumer.disconnect();
         return;

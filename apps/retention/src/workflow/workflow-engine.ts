@@ -36,6 +36,8 @@ import { UnusableHookError } from './workflow-errors';
 export interface WorkflowSettings {
   rules: OfferRules;
   reminderDaysBeforeEnd: number;
+  /** A payment-problem hook older than this acts only on a problem billwerk still shows. */
+  stalePaymentHookMs: number;
 }
 
 /** Told about case changes once they are committed (metrics). Must not throw. */
@@ -50,6 +52,8 @@ export interface IncomingHook {
   body: Readonly<Record<string, unknown>>;
   /** The CloudEvent id, for the timeline. */
   envelopeId: string;
+  /** When the ingress received it (CloudEvent `time`); null when unknown. */
+  receivedAt: Date | null;
 }
 
 export type HookOutcome = { relevant: false } | { relevant: true; summary: string };
@@ -244,6 +248,7 @@ export class WorkflowEngine {
           triggerSeen,
           openCase: open,
           now: this.now(),
+          stale: this.stale(hook),
         });
       },
       transactionFacts(transaction),
@@ -282,6 +287,12 @@ export class WorkflowEngine {
       },
       transactionFacts(transaction),
     );
+  }
+
+  /** Older than the stale threshold: a backlog replayed by a new deployment, or a late retry. */
+  private stale(hook: IncomingHook): boolean {
+    if (!hook.receivedAt) return false;
+    return this.now().getTime() - hook.receivedAt.getTime() > this.settings.stalePaymentHookMs;
   }
 
   /** Deletion is final, so nothing is fetched: cases close and personal data goes; ids stay. */
