@@ -10,3 +10,4 @@ export * from './hook-payloads';
 export * from './asyncapi-document';
 export * from './contract-model';
 export * from './retention-actions';
+export * from './dead-letter';

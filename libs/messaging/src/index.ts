@@ -3,3 +3,5 @@ export * from './batching-publisher';
 export * from './kafka-client';
 export * from './publish-errors';
 export * from './topic-admin';
+export * from './failure-policy';
+export * from './resilient-consumer';
