@@ -69,6 +69,8 @@ export async function startRetention(options: {
   billwerkUrl: string;
   groupId: string;
   env?: Record<string, string>;
+  /** Receives every log line (parsed), whatever TEST_LOG_LEVEL says. */
+  logs?: Array<Record<string, unknown>>;
 }): Promise<RunningRetention> {
   const config = loadRetentionConfig({
     NODE_ENV: 'test',
@@ -86,10 +88,14 @@ export async function startRetention(options: {
     ...(options.database.url ? { DATABASE_URL: options.database.url } : {}),
     ...options.env,
   });
-  const app = await createRetentionApp(
-    config,
-    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-  );
+  const logs = options.logs;
+  const logger = logs
+    ? pino(
+        { level: 'info' },
+        { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+      )
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await createRetentionApp(config, logger);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
