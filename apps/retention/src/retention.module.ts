@@ -80,6 +80,8 @@ class RetentionCoreModule implements OnApplicationShutdown {
         stalePaymentHookMs: config.stalePaymentHookMs,
       },
       metrics,
+      undefined,
+      logger,
     );
     const providers = [
       { provide: RETENTION_CONFIG, useValue: config },

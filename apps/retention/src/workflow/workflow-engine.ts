@@ -6,7 +6,9 @@ import {
 } from '@app/billwerk-api';
 import { randomUUID } from 'node:crypto';
 import { MoreThan, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
 import type { BillwerkGateway } from '../domain/billwerk-gateway';
+import { fitContact } from '../domain/contact-fit';
 import {
   decidePaymentProblem,
   decidePaymentResolution,
@@ -157,6 +159,7 @@ export class WorkflowEngine {
     private readonly settings: WorkflowSettings,
     private readonly observer: WorkflowObserver,
     private readonly now: () => Date = () => new Date(),
+    private readonly logger?: Logger,
   ) {}
 
   /** Throws BillwerkApiError when billwerk could not be asked, UnusableHookError for bad hooks. */
@@ -356,12 +359,24 @@ export class WorkflowEngine {
   }
 
   private async fetchContact(customerId: string): Promise<ActionContact | null> {
+    let contact: ActionContact | null;
     try {
-      return contactOf(await this.billwerk.getCustomer(customerId));
+      contact = contactOf(await this.billwerk.getCustomer(customerId));
     } catch (error) {
       if (error instanceof BillwerkNotFoundError) return null;
       throw error;
     }
+    if (!contact) return null;
+    const fitted = fitContact(contact);
+    for (const adjustment of fitted.adjustments) {
+      this.logger?.warn(
+        { customerId, ...adjustment },
+        adjustment.action === 'cut'
+          ? 'billwerk value longer than its column: cut to fit'
+          : 'billwerk value longer than its column: not stored',
+      );
+    }
+    return fitted.contact;
   }
 
   private async noContract(hook: IncomingHook, contractId: string): Promise<HookOutcome> {
