@@ -144,6 +144,15 @@ async function main(): Promise<void> {
       },
     },
     {
+      name: 'sim',
+      entry: 'dist/apps/billwerk-sim/apps/billwerk-sim/src/main.js',
+      readyUrl: `http://127.0.0.1:${simPort}/health/live`,
+      env: {
+        SIM_PORT: String(simPort),
+        SIM_WEBHOOK_URL: process.env.SIM_WEBHOOK_URL ?? `${hookUrl}/${credentials.token}`,
+      },
+    },
+    {
       name: 'retention',
       entry: 'dist/apps/retention/apps/retention/src/main.js',
       readyUrl: `http://127.0.0.1:${retentionPort}/health/ready`,
@@ -157,17 +166,9 @@ async function main(): Promise<void> {
         RETENTION_OFFER_RULES: process.env.RETENTION_OFFER_RULES ?? '*=64b000000000000000000001',
       },
     },
-    {
-      name: 'sim',
-      entry: 'dist/apps/billwerk-sim/apps/billwerk-sim/src/main.js',
-      readyUrl: `http://127.0.0.1:${simPort}/health/live`,
-      env: {
-        SIM_PORT: String(simPort),
-        SIM_WEBHOOK_URL: process.env.SIM_WEBHOOK_URL ?? `${hookUrl}/${credentials.token}`,
-      },
-    },
   ];
-  // In order: each app may need the ones before it (the simulator sends hooks to the ingress).
+  // In order: each app may need the ones before it (the simulator sends hooks to the ingress;
+  // retention asks the simulator for state, and a retained backlog is consumed at once).
   for (const app of apps) {
     run(app);
     await waitReady(app.name, app.readyUrl);

@@ -15,6 +15,7 @@ import { PendingHookEntity } from './intake/pending-hook.entity';
 import { RetentionCaseEntity } from './retention-case/retention-case.entity';
 import { RetentionCaseModule } from './retention-case/retention-case.module';
 import { BILLWERK_GATEWAY, RETENTION_LOGGER } from './retention.tokens';
+import { HookReadCache } from './intake/hook-read-cache';
 import { WorkflowEngine } from './workflow/workflow-engine';
 
 /** The store figures behind the win-back rate and backlog gauges. */
@@ -69,11 +70,18 @@ class RetentionCoreModule implements OnApplicationShutdown {
       retry: { maxRetries: config.billwerk.maxRetries },
       observer: metrics,
     });
+    const reads = new HookReadCache(billwerk);
     const engine = new WorkflowEngine(
       dataSource,
-      billwerk,
-      { rules: config.offerRules, reminderDaysBeforeEnd: config.reminderDaysBeforeEnd },
+      reads,
+      {
+        rules: config.offerRules,
+        reminderDaysBeforeEnd: config.reminderDaysBeforeEnd,
+        stalePaymentHookMs: config.stalePaymentHookMs,
+      },
       metrics,
+      undefined,
+      logger,
     );
     const providers = [
       { provide: RETENTION_CONFIG, useValue: config },
@@ -82,6 +90,7 @@ class RetentionCoreModule implements OnApplicationShutdown {
       { provide: BILLWERK_GATEWAY, useValue: billwerk },
       { provide: RetentionMetrics, useValue: metrics },
       { provide: WorkflowEngine, useValue: engine },
+      { provide: HookReadCache, useValue: reads },
       RetentionKafkaService,
     ];
     return {

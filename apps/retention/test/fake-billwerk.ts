@@ -25,6 +25,8 @@ export class FakeBillwerk {
   /** While true every request is answered 503. */
   down = false;
   requests = 0;
+  /** GET requests per contract id. */
+  readonly contractReads = new Map<string, number>();
   private server: Server | undefined;
   url = '';
 
@@ -111,6 +113,7 @@ export class FakeBillwerk {
     const found = (value: unknown) => (value === undefined ? send(404) : send(200, value));
     let match: RegExpExecArray | null;
     if ((match = /^\/api\/v1\/contracts\/([^/]+)$/.exec(path))) {
+      this.contractReads.set(match[1], (this.contractReads.get(match[1]) ?? 0) + 1);
       return found(this.contracts.get(match[1]));
     }
     if ((match = /^\/api\/v1\/customers\/([^/]+)$/.exec(path))) {

@@ -166,11 +166,12 @@ describe('retention under real conditions (Postgres, two instances)', () => {
     ).filter((m) => m.value.includes(transaction.Id));
     expect(dead).toHaveLength(1);
     expect(dead[0].headers).toMatchObject({
-      'x-error-code': 'REJECTED',
-      'x-origin-topic': 'billwerk.payment.v1',
+      'dlq-error-code': 'REJECTED',
+      'dlq-attempts': '1',
+      'dlq-origin-topic': 'billwerk.payment.v1',
       ce_type: 'billwerk.PaymentFailed',
     });
-    expect(dead[0].headers['x-origin-offset']).toMatch(/^\d+$/);
+    expect(dead[0].headers['dlq-origin-offset']).toMatch(/^\d+$/);
     expect(JSON.parse(dead[0].value)).toMatchObject({
       data: { PaymentTransactionId: transaction.Id },
     });

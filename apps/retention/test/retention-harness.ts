@@ -69,6 +69,8 @@ export async function startRetention(options: {
   billwerkUrl: string;
   groupId: string;
   env?: Record<string, string>;
+  /** Receives every log line (parsed), whatever TEST_LOG_LEVEL says. */
+  logs?: Array<Record<string, unknown>>;
 }): Promise<RunningRetention> {
   const config = loadRetentionConfig({
     NODE_ENV: 'test',
@@ -86,10 +88,14 @@ export async function startRetention(options: {
     ...(options.database.url ? { DATABASE_URL: options.database.url } : {}),
     ...options.env,
   });
-  const app = await createRetentionApp(
-    config,
-    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-  );
+  const logs = options.logs;
+  const logger = logs
+    ? pino(
+        { level: 'info' },
+        { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+      )
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await createRetentionApp(config, logger);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
@@ -108,6 +114,14 @@ export class HookPublisher {
   constructor(private readonly kafka: Kafka) {}
 
   async publish(...bodies: Array<Record<string, unknown> & { Event: string }>): Promise<void> {
+    await this.publishReceivedAt(new Date(), ...bodies);
+  }
+
+  /** Publishes hooks as if the ingress had received them at `receivedAt` (a backlog). */
+  async publishReceivedAt(
+    receivedAt: Date,
+    ...bodies: Array<Record<string, unknown> & { Event: string }>
+  ): Promise<void> {
     if (!this.producer) {
       // Idempotent, one request in flight: a retried send must not publish a hook twice.
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -128,7 +142,7 @@ export class HookPublisher {
               sourceName: 'test',
               event: body.Event,
               subject,
-              receivedAt: new Date(),
+              receivedAt,
               retryCount: 0,
               rawData: JSON.stringify(body),
             }),
@@ -160,7 +174,8 @@ export async function caughtUp(kafka: Kafka, groupId: string, deadlineMs = 60_00
           const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
           for (const { partition, offset } of committed[0].partitions) {
             const end = partitions.get(partition) ?? '0';
-            if (BigInt(offset) < BigInt(end)) return false;
+            // A group never commits a partition that holds nothing (-1 there is caught up).
+            if (end !== '0' && BigInt(offset) < BigInt(end)) return false;
           }
         }
         return true;

@@ -73,6 +73,12 @@ export class RetentionEnvironment extends RetentionDatabaseEnvironment {
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be letters, digits, . _ -' })
   RETENTION_GROUP_ID: string = 'billwerk-retention';
 
+  @IsIn(['earliest', 'latest'], { message: 'must be earliest or latest' })
+  RETENTION_CONSUMER_START: 'earliest' | 'latest' = 'earliest';
+
+  @IntegerSetting(1, 8760)
+  RETENTION_STALE_PAYMENT_HOOK_HOURS: number = 24;
+
   @IsString()
   RETENTION_OFFER_RULES: string = '';
 
@@ -101,9 +107,18 @@ export interface RetentionConfig {
     maxRetries: number;
   };
   database: DatabaseSettings;
-  kafka: { brokers: string[]; partitions: number; replicationFactor: number; groupId: string };
+  kafka: {
+    brokers: string[];
+    partitions: number;
+    replicationFactor: number;
+    groupId: string;
+    /** Where a group without committed offsets starts. */
+    start: 'earliest' | 'latest';
+  };
   offerRules: OfferRules;
   reminderDaysBeforeEnd: number;
+  /** Payment-problem hooks older than this act only on a problem billwerk still shows. */
+  stalePaymentHookMs: number;
   relayIntervalMs: number;
   pending: { retryBaseMs: number; maxAttempts: number };
   logLevel: RetentionEnvironment['LOG_LEVEL'];
@@ -167,9 +182,11 @@ export function loadRetentionConfig(env: Record<string, string | undefined>): Re
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       groupId: e.RETENTION_GROUP_ID,
+      start: e.RETENTION_CONSUMER_START,
     },
     offerRules,
     reminderDaysBeforeEnd: e.RETENTION_REMINDER_DAYS,
+    stalePaymentHookMs: e.RETENTION_STALE_PAYMENT_HOOK_HOURS * 3_600_000,
     relayIntervalMs: e.RETENTION_RELAY_INTERVAL_MS,
     pending: {
       retryBaseMs: e.RETENTION_PENDING_RETRY_MS,

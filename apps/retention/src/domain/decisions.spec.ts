@@ -162,6 +162,32 @@ describe('decidePaymentProblem', () => {
     ).toEqual([]);
   });
 
+  it('acts on a stale hook only when the current state still shows a problem', () => {
+    const failed = {
+      Id: 't',
+      ContractId: 'c',
+      CustomerId: 'x',
+      Amount: 1,
+      Currency: 'EUR',
+      Status: 'Failed',
+    };
+    const stale = { ...base, stale: true, event: 'PaymentFailed' as const, transaction: failed };
+    expect(decidePaymentProblem(stale).steps).toEqual([]);
+    expect(decidePaymentProblem(stale).summary).toMatch(/stale hook/);
+    expect(
+      decidePaymentProblem({ ...stale, contract: contract({ RecurringPaymentsPaused: true }) })
+        .steps,
+    ).toHaveLength(1);
+    expect(decidePaymentProblem({ ...base, stale: true, event: 'DunningCreated' }).steps).toEqual(
+      [],
+    );
+    const expiringSoon = contract({ PaymentBearer: { ExpiryYear: 2026, ExpiryMonth: 11 } });
+    const expiringLater = contract({ PaymentBearer: { ExpiryYear: 2027, ExpiryMonth: 6 } });
+    const expiring = { ...base, stale: true, event: 'PaymentBearerExpiring' as const };
+    expect(decidePaymentProblem({ ...expiring, contract: expiringSoon }).steps).toHaveLength(1);
+    expect(decidePaymentProblem({ ...expiring, contract: expiringLater }).steps).toEqual([]);
+  });
+
   it('reads the pause from the contract, not the hook', () => {
     expect(decidePaymentProblem({ ...base, event: 'PaymentProcessStatusChanged' }).steps).toEqual(
       [],

@@ -127,7 +127,15 @@ export interface PaymentProblemInput {
   triggerSeen: boolean;
   openCase: CaseView | undefined;
   now: Date;
+  /**
+   * The hook is older than the stale threshold: what it reports may be long over, so only a
+   * problem billwerk's current state still shows opens or extends a case.
+   */
+  stale?: boolean;
 }
+
+/** A card expiring within this window still counts as "expiring" for a stale hook. */
+const EXPIRING_WINDOW_MS = 31 * DAY_MS;
 
 function paymentBearerExpiry(contract: Contract): Date | null {
   const bearer = contract.PaymentBearer;
@@ -136,9 +144,39 @@ function paymentBearerExpiry(contract: Contract): Date | null {
   return new Date(Date.UTC(bearer.ExpiryYear, bearer.ExpiryMonth, 1));
 }
 
+/** Whether the contract shows a payment problem now: payments paused or the bearer expired. */
+function currentPaymentProblem(contract: Contract, now: Date): boolean {
+  const expiry = paymentBearerExpiry(contract);
+  return contract.RecurringPaymentsPaused === true || (expiry !== null && expiry <= now);
+}
+
+/**
+ * Why a stale hook is not confirmed by the current state, or undefined when it is. A failed
+ * transaction stays failed for good, and escalations, dunnings and cancelled mandates leave no
+ * trace on the contract: for those only payments paused or an expired bearer confirm a problem.
+ */
+function unconfirmedStaleProblem(input: PaymentProblemInput): string | undefined {
+  const { event, contract, now } = input;
+  if (event === 'PaymentBearerExpiring') {
+    const expiry = paymentBearerExpiry(contract);
+    return expiry !== null &&
+      expiry.getTime() > now.getTime() &&
+      expiry.getTime() - now.getTime() <= EXPIRING_WINDOW_MS
+      ? undefined
+      : 'stale hook: the payment bearer is not about to expire';
+  }
+  return currentPaymentProblem(contract, now)
+    ? undefined
+    : 'stale hook: billwerk shows no payment problem now';
+}
+
 /** Why the fetched state does not confirm the hook, or undefined when it does. */
 function unconfirmedProblem(input: PaymentProblemInput): string | undefined {
   const { event, contract, transaction, now } = input;
+  if (input.stale) {
+    const stale = unconfirmedStaleProblem(input);
+    if (stale) return stale;
+  }
   switch (event) {
     case 'PaymentFailed':
       return transaction && /^failed$/i.test(transaction.Status)

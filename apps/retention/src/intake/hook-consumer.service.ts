@@ -1,12 +1,14 @@
+import { ResilientConsumer, type ConsumedRecord, type HandlerContext } from '@app/messaging';
 import {
   Inject,
   Injectable,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Consumer, EachMessagePayload } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
+import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
 import { CONSUMED_TOPICS, RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RETENTION_LOGGER } from '../retention.tokens';
@@ -16,12 +18,20 @@ import { HookIntake } from './hook-intake';
 const START_RETRY_MS = 5000;
 /** billwerk calls can take a while (timeouts, retries): keep the group membership alive. */
 const HEARTBEAT_MS = 3000;
+/** A record failing the same way this often goes to the DLQ (the runner backs off between). */
+const DETERMINISTIC_ATTEMPTS = 3;
+/** While the database is away: consumption paused, retried from 0.5 s doubling up to 15 s. */
+const BACKOFF = { initialMs: 500, maxMs: 15_000 };
 
-/** Consumes the billwerk topics and retries parked hooks. */
+/**
+ * Consumes the billwerk topics on the shared resilient runner (libs/messaging), one hook per call
+ * so each offset is committed once handled, and retries parked hooks. A database outage pauses
+ * every partition until the probe answers; a hook failing deterministically (a value no column
+ * takes) is dead-lettered after a few attempts, so no partition loops.
+ */
 @Injectable()
 export class HookConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer: Consumer | undefined;
-  private joined = false;
+  private runner: ResilientConsumer | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly retryLoop: BackgroundLoop;
@@ -32,6 +42,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     private readonly kafka: RetentionKafkaService,
     private readonly intake: HookIntake,
     private readonly metrics: RetentionMetrics,
+    private readonly dataSource: DataSource,
   ) {
     this.retryLoop = new BackgroundLoop(
       'parked-hooks',
@@ -41,9 +52,9 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     );
   }
 
-  /** True once the consumer joined its group. */
+  /** True while the consumer runs and is not waiting out a database outage. */
   get ready(): boolean {
-    return this.joined;
+    return this.runner?.status().ready ?? false;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -54,51 +65,44 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.startTimer);
-    // Disconnecting lets the message in hand finish and commits its offset.
-    await this.consumer?.disconnect();
+    // Stopping lets the hook in hand finish and commits its offset.
+    await this.runner?.stop();
     await this.retryLoop.stop();
   }
 
-  /**
-   * A broker that is down at start must not keep retention down: it consumes once Kafka is back.
-   * After a crash the consumer is replaced here rather than by KafkaJS's own restart, which can
-   * fire after `disconnect` and keep a stopped app reconnecting.
-   */
+  /** A broker that is down at start must not keep retention down: it consumes once Kafka is back. */
   private async start(): Promise<void> {
-    const consumer = this.kafka.kafka.consumer({
-      groupId: this.config.kafka.groupId,
-      sessionTimeout: 45_000,
-      heartbeatInterval: HEARTBEAT_MS,
-      allowAutoTopicCreation: false,
-      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
-    });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.joined = true;
-      this.logger.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.joined = false;
-      this.logger.error(
-        { err: payload.error.message, retryInMs: START_RETRY_MS },
-        'Kafka consumer crashed; starting a new one',
-      );
-      if (this.consumer === consumer) this.consumer = undefined;
-      void consumer.disconnect().catch(() => undefined);
-      this.retryStart();
-    });
+    const runner = new ResilientConsumer(
+      this.kafka.kafka,
+      this.kafka,
+      (records, context) => this.consume(records[0], context),
+      this.logger,
+      {
+        groupId: this.config.kafka.groupId,
+        topics: CONSUMED_TOPICS,
+        // A new group processes the retained backlog (earliest); the workflows guard themselves
+        // against acting on stale hooks.
+        fromBeginning: this.config.kafka.start === 'earliest',
+        deadLetterTopic: RETENTION_DLQ_TOPIC,
+        deterministicAttempts: DETERMINISTIC_ATTEMPTS,
+        maxRecordsPerCall: 1,
+        backoff: BACKOFF,
+        healthProbe: async () => {
+          await this.dataSource.query('SELECT 1');
+        },
+        consumer: { sessionTimeout: 45_000, heartbeatInterval: HEARTBEAT_MS },
+        onDeadLetter: (record) =>
+          this.metrics.hooks.inc({ topic: record.topic, outcome: 'dead-lettered' }),
+      },
+    );
     try {
       await this.kafka.prepareTopics();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...CONSUMED_TOPICS], fromBeginning: false });
-      if (this.stopping) {
-        await consumer.disconnect();
-        return;
-      }
-      this.consumer = consumer;
-      await consumer.run({ eachMessage: (payload) => this.consume(payload) });
+      if (this.stopping) return;
+      this.runner = runner;
+      await runner.start();
     } catch (error) {
-      if (this.consumer === consumer) this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
+      if (this.runner === runner) this.runner = undefined;
+      await runner.stop().catch(() => undefined);
       this.logger.error(
         { err: error instanceof Error ? error.message : String(error), retryInMs: START_RETRY_MS },
         'Kafka not reachable; consuming once it is',
@@ -113,10 +117,10 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     this.startTimer = setTimeout(() => void this.start(), START_RETRY_MS);
   }
 
-  private async consume(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
+  private async consume(record: ConsumedRecord, context: HandlerContext): Promise<void> {
+    const { topic, partition, message } = record;
     const keepAlive = setInterval(() => {
-      payload.heartbeat().catch(() => undefined);
+      context.heartbeat().catch(() => undefined);
     }, HEARTBEAT_MS);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers ?? {})) {

@@ -14,13 +14,16 @@ describe('parseHookEnvelope', () => {
       specversion: '1.0',
       id: 'e-1',
       type: 'billwerk.DunningCreated',
+      time: '2026-11-25T12:00:00.000Z',
       data: { Event: 'DunningCreated', ContractID: 'c', Extra: [1] },
     };
     expect(parseHookEnvelope(JSON.stringify(envelope))).toEqual({
       event: 'DunningCreated',
       body: envelope.data,
       envelopeId: 'e-1',
+      receivedAt: new Date('2026-11-25T12:00:00.000Z'),
     });
+    expect(parseHookEnvelope(JSON.stringify({ ...envelope, time: 'soon' })).receivedAt).toBeNull();
   });
 
   it.each([

@@ -3,6 +3,13 @@ import { UnusableHookError } from '../workflow/workflow-errors';
 
 const TYPE_PREFIX = 'billwerk.';
 
+/** The CloudEvent `time` (when the ingress received the hook); null when absent or unreadable. */
+function receivedAt(time: unknown): Date | null {
+  if (typeof time !== 'string') return null;
+  const at = Date.parse(time);
+  return Number.isNaN(at) ? null : new Date(at);
+}
+
 /** Reads a consumed `billwerk.*.v1` CloudEvent; throws UnusableHookError when it is not one. */
 export function parseHookEnvelope(value: string): IncomingHook {
   let envelope: unknown;
@@ -14,7 +21,7 @@ export function parseHookEnvelope(value: string): IncomingHook {
   if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
     throw new UnusableHookError('message value is not a JSON object');
   }
-  const { id, type, data } = envelope as Record<string, unknown>;
+  const { id, type, time, data } = envelope as Record<string, unknown>;
   if (typeof type !== 'string' || !type.startsWith(TYPE_PREFIX)) {
     throw new UnusableHookError('CloudEvent type is not billwerk.<Event>');
   }
@@ -25,5 +32,6 @@ export function parseHookEnvelope(value: string): IncomingHook {
     event: type.slice(TYPE_PREFIX.length),
     body: data as Record<string, unknown>,
     envelopeId: typeof id === 'string' ? id : '',
+    receivedAt: receivedAt(time),
   };
 }

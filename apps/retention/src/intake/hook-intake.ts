@@ -10,6 +10,7 @@ import {
 } from '../workflow/workflow-engine';
 import { classifyBillwerkError, UnusableHookError } from '../workflow/workflow-errors';
 import { parseHookEnvelope } from './hook-envelope';
+import type { HookReadCache } from './hook-read-cache';
 import { PendingHookEntity } from './pending-hook.entity';
 
 export interface ConsumedMessage {
@@ -30,7 +31,12 @@ export interface IntakeResult {
 }
 
 /** Publishes a hook that can never be processed to the DLQ, resolving once Kafka acknowledged. */
-export type DeadLetter = (message: ConsumedMessage, code: string, reason: string) => Promise<void>;
+export type DeadLetter = (
+  message: ConsumedMessage,
+  code: string,
+  reason: string,
+  attempts: number,
+) => Promise<void>;
 
 export interface IntakeSettings {
   /** First delay before a parked hook is retried; doubles per attempt up to an hour. */
@@ -67,6 +73,7 @@ export class HookIntake {
     private readonly settings: IntakeSettings,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    private readonly reads?: HookReadCache,
   ) {}
 
   /** Until then hooks that need billwerk are parked without asking it (see `process`). */
@@ -83,7 +90,7 @@ export class HookIntake {
       hook = parseHookEnvelope(message.value);
     } catch (error) {
       if (!(error instanceof UnusableHookError)) throw error;
-      await this.deadLetter(message, error.code, error.message);
+      await this.deadLetter(message, error.code, error.message, 1);
       return { outcome: 'dead-lettered', summary: error.message };
     }
     if (needsBillwerkState(hook.event) && this.now().getTime() < this.billwerkDownUntil) {
@@ -91,10 +98,16 @@ export class HookIntake {
       await this.park(message, reason);
       return { outcome: 'parked', summary: reason };
     }
+    if (needsBillwerkState(hook.event)) {
+      // The store first: while it is down billwerk is not asked for state nobody can save.
+      await this.dataSource.query('SELECT 1');
+    }
     const result = await this.attempt(hook);
+    // Handled for good (stored, parked or dead-lettered): a redelivery fetches fresh state.
+    this.reads?.forget(hook.envelopeId);
     if (!('kind' in result)) return result;
     if (result.kind === 'permanent') {
-      await this.deadLetter(message, result.code, result.reason);
+      await this.deadLetter(message, result.code, result.reason, 1);
       return { outcome: 'dead-lettered', summary: result.reason };
     }
     await this.park(message, result.reason);
@@ -104,7 +117,8 @@ export class HookIntake {
   /** Runs the engine; returns the outcome, or the classified failure. */
   private async attempt(hook: IncomingHook): Promise<IntakeResult | Failure> {
     try {
-      const outcome = await this.engine.handle(hook);
+      const handle = () => this.engine.handle(hook);
+      const outcome = await (this.reads ? this.reads.run(hook.envelopeId, handle) : handle());
       if (needsBillwerkState(hook.event)) this.billwerkDownUntil = 0;
       return outcome.relevant
         ? { outcome: 'processed', summary: outcome.summary }
@@ -191,7 +205,7 @@ export class HookIntake {
         await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
         result.processed += 1;
       } else if (failure.kind === 'permanent' || row.attempts + 1 >= this.settings.maxAttempts) {
-        await this.deadLetter(message, failure.code, failure.reason);
+        await this.deadLetter(message, failure.code, failure.reason, row.attempts + 1);
         await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
         result.deadLettered += 1;
       } else {

@@ -1,3 +1,4 @@
+import { buildDeadLetter } from '@app/contracts';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -8,21 +9,29 @@ import { RETENTION_LOGGER } from '../retention.tokens';
 import { WorkflowEngine } from '../workflow/workflow-engine';
 import { HookConsumerService } from './hook-consumer.service';
 import { HookIntake, type ConsumedMessage } from './hook-intake';
+import { HookReadCache } from './hook-read-cache';
 
-function deadLetterMessage(message: ConsumedMessage, code: string, reason: string) {
-  return {
-    key: message.key ?? `${message.topic}/${message.partition}/${message.offset}`,
-    value: message.value,
-    headers: {
-      ...message.headers,
-      'x-error-code': code,
-      'x-error-message': reason,
-      'x-origin-topic': message.topic,
-      'x-origin-partition': String(message.partition),
-      'x-origin-offset': message.offset,
-      'x-failed-at': new Date().toISOString(),
+/** The shared `dlq-*` dead-letter format (libs/contracts), as every app writes it. */
+function deadLetterMessage(
+  message: ConsumedMessage,
+  info: { code: string; reason: string; attempts: number; groupId: string },
+) {
+  return buildDeadLetter(
+    {
+      key: message.key ?? `${message.topic}/${message.partition}/${message.offset}`,
+      value: Buffer.from(message.value),
+      headers: message.headers,
     },
-  };
+    {
+      error: info.reason,
+      errorCode: info.code,
+      originTopic: message.topic,
+      originPartition: message.partition,
+      originOffset: message.offset,
+      consumerGroup: info.groupId,
+      attempts: info.attempts,
+    },
+  );
 }
 
 /** Consumption of billwerk hooks, parking and dead-lettering. */
@@ -36,6 +45,7 @@ function deadLetterMessage(message: ConsumedMessage, code: string, reason: strin
         RetentionKafkaService,
         RETENTION_CONFIG,
         RETENTION_LOGGER,
+        HookReadCache,
       ],
       useFactory: (
         engine: WorkflowEngine,
@@ -43,14 +53,19 @@ function deadLetterMessage(message: ConsumedMessage, code: string, reason: strin
         kafka: RetentionKafkaService,
         config: RetentionConfig,
         logger: Logger,
+        reads: HookReadCache,
       ) =>
         new HookIntake(
           engine,
           dataSource,
-          async (message, code, reason) => {
-            await kafka.send([
-              { topic: RETENTION_DLQ_TOPIC, messages: [deadLetterMessage(message, code, reason)] },
-            ]);
+          async (message, code, reason, attempts) => {
+            const letter = deadLetterMessage(message, {
+              code,
+              reason,
+              attempts,
+              groupId: config.kafka.groupId,
+            });
+            await kafka.send([{ topic: RETENTION_DLQ_TOPIC, messages: [letter] }]);
             logger.error(
               {
                 topic: message.topic,
@@ -58,12 +73,15 @@ function deadLetterMessage(message: ConsumedMessage, code: string, reason: strin
                 offset: message.offset,
                 code,
                 reason,
+                attempts,
               },
               'hook sent to the dead-letter topic',
             );
           },
           config.pending,
           logger,
+          undefined,
+          reads,
         ),
     },
     HookConsumerService,

@@ -32,7 +32,7 @@ describe('WorkflowEngine closing a case', () => {
     const engine = new WorkflowEngine(
       dataSource,
       billwerk,
-      { rules: OfferRules.none, reminderDaysBeforeEnd: 7 },
+      { rules: OfferRules.none, reminderDaysBeforeEnd: 7, stalePaymentHookMs: 86_400_000 },
       { caseOpened: () => undefined, caseClosed: () => undefined },
       () => new Date(now),
     );
@@ -53,6 +53,7 @@ describe('WorkflowEngine closing a case', () => {
       event: 'PaymentFailed',
       body: { Event: 'PaymentFailed', PaymentTransactionId: 't1' },
       envelopeId: 'e1',
+      receivedAt: null,
     });
     now += 10;
     // Recovered before the relay published the request: both go out, in that order.
@@ -60,6 +61,7 @@ describe('WorkflowEngine closing a case', () => {
       event: 'PaymentSucceeded',
       body: { Event: 'PaymentSucceeded', PaymentTransactionId: 't2' },
       envelopeId: 'e2',
+      receivedAt: null,
     });
 
     const rows = await dataSource.manager.find(OutboxEntity, { order: { dueAt: 'ASC' } });

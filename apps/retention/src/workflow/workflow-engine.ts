@@ -6,7 +6,9 @@ import {
 } from '@app/billwerk-api';
 import { randomUUID } from 'node:crypto';
 import { MoreThan, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
 import type { BillwerkGateway } from '../domain/billwerk-gateway';
+import { fitContact } from '../domain/contact-fit';
 import {
   decidePaymentProblem,
   decidePaymentResolution,
@@ -36,6 +38,8 @@ import { UnusableHookError } from './workflow-errors';
 export interface WorkflowSettings {
   rules: OfferRules;
   reminderDaysBeforeEnd: number;
+  /** A payment-problem hook older than this acts only on a problem billwerk still shows. */
+  stalePaymentHookMs: number;
 }
 
 /** Told about case changes once they are committed (metrics). Must not throw. */
@@ -50,6 +54,8 @@ export interface IncomingHook {
   body: Readonly<Record<string, unknown>>;
   /** The CloudEvent id, for the timeline. */
   envelopeId: string;
+  /** When the ingress received it (CloudEvent `time`); null when unknown. */
+  receivedAt: Date | null;
 }
 
 export type HookOutcome = { relevant: false } | { relevant: true; summary: string };
@@ -153,6 +159,7 @@ export class WorkflowEngine {
     private readonly settings: WorkflowSettings,
     private readonly observer: WorkflowObserver,
     private readonly now: () => Date = () => new Date(),
+    private readonly logger?: Logger,
   ) {}
 
   /** Throws BillwerkApiError when billwerk could not be asked, UnusableHookError for bad hooks. */
@@ -244,6 +251,7 @@ export class WorkflowEngine {
           triggerSeen,
           openCase: open,
           now: this.now(),
+          stale: this.stale(hook),
         });
       },
       transactionFacts(transaction),
@@ -282,6 +290,12 @@ export class WorkflowEngine {
       },
       transactionFacts(transaction),
     );
+  }
+
+  /** Older than the stale threshold: a backlog replayed by a new deployment, or a late retry. */
+  private stale(hook: IncomingHook): boolean {
+    if (!hook.receivedAt) return false;
+    return this.now().getTime() - hook.receivedAt.getTime() > this.settings.stalePaymentHookMs;
   }
 
   /** Deletion is final, so nothing is fetched: cases close and personal data goes; ids stay. */
@@ -345,12 +359,24 @@ export class WorkflowEngine {
   }
 
   private async fetchContact(customerId: string): Promise<ActionContact | null> {
+    let contact: ActionContact | null;
     try {
-      return contactOf(await this.billwerk.getCustomer(customerId));
+      contact = contactOf(await this.billwerk.getCustomer(customerId));
     } catch (error) {
       if (error instanceof BillwerkNotFoundError) return null;
       throw error;
     }
+    if (!contact) return null;
+    const fitted = fitContact(contact);
+    for (const adjustment of fitted.adjustments) {
+      this.logger?.warn(
+        { customerId, ...adjustment },
+        adjustment.action === 'cut'
+          ? 'billwerk value longer than its column: cut to fit'
+          : 'billwerk value longer than its column: not stored',
+      );
+    }
+    return fitted.contact;
   }
 
   private async noContract(hook: IncomingHook, contractId: string): Promise<HookOutcome> {
