@@ -117,4 +117,15 @@ describe('HookIntake', () => {
     ]);
     expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
   });
+
+  it('dead-letters a parked hook whose retry fails deterministically instead of retrying it forever', async () => {
+    engine.failure = new BillwerkUnavailableError('getContract', 'HTTP 503');
+    const poison = message('ContractCancelled');
+    await intake.process(poison);
+    engine.failure = new RangeError('Maximum call stack size exceeded');
+    now += 1000;
+    expect(await intake.retryParked()).toEqual({ processed: 0, parked: 0, deadLettered: 1 });
+    expect(dead).toEqual([{ offset: poison.offset, code: 'RangeError' }]);
+    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { BillwerkApiError } from '@app/billwerk-api';
+import { classifyFailure } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -62,8 +63,9 @@ function errorText(error: unknown): string {
 
 /**
  * Classifies every failure of a hook: billwerk unreachable → parked (the offset moves on, the
- * retrier tries later); unusable or refused for good → DLQ; anything else (the database) is
- * thrown so Kafka redelivers the message.
+ * retrier tries later); unusable or refused for good → DLQ; anything else is thrown to the
+ * consumer runner, which pauses and retries while the database is down and dead-letters a hook
+ * that keeps failing the same way.
  */
 export class HookIntake {
   constructor(
@@ -198,6 +200,15 @@ export class HookIntake {
       try {
         failure = await this.attempt(parseHookEnvelope(message.value));
       } catch (error) {
+        // A value no column takes fails the same way every time: dead-letter it rather than
+        // retrying it whenever its claim runs out. Anything else (the database) waits for that.
+        const failure = classifyFailure(error);
+        if (failure.kind === 'deterministic') {
+          await this.deadLetter(message, failure.code, errorText(error), row.attempts + 1);
+          await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
+          result.deadLettered += 1;
+          continue;
+        }
         this.logger.error({ err: errorText(error), pendingId: row.id }, 'parked hook retry failed');
         continue;
       }
