@@ -48,6 +48,22 @@ export async function produce(kafka: Kafka, topic: string, messages: Message[]):
   }
 }
 
+/** The offsets `groupId` has committed on `topic`, summed over its partitions (none counts 0). */
+export async function committedTotal(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface ConsumedMessage {
   partition: number;
   offset: string;

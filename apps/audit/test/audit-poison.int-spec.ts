@@ -40,6 +40,14 @@ describe('audit and a poison record', () => {
   let topic: string;
   let deadLetterTopic: string;
 
+  const startAudit = (): Promise<RunningConsumer> =>
+    startAuditConsumer({
+      dataSource,
+      topics: [topic],
+      deadLetterTopic,
+      groupId: uniqueName('audit-poison'),
+    });
+
   beforeEach(async () => {
     database = await createPostgresDatabase();
     ({ dataSource } = await openAuditDatabase(
@@ -83,12 +91,7 @@ describe('audit and a poison record', () => {
         value: cloudEventJson('ContractChanged', { ContractId: CONTRACT }, id),
       })),
     ]);
-    running = await startAuditConsumer({
-      dataSource,
-      topics: [topic],
-      deadLetterTopic,
-      groupId: uniqueName('audit-poison'),
-    });
+    running = await startAudit();
 
     await waitFor(
       'the 40 hooks stored',
@@ -127,12 +130,7 @@ describe('audit and a poison record', () => {
       { key: CONTRACT, value: big },
       { key: CONTRACT, value: cloudEventJson('ContractChanged', { ContractId: CONTRACT }, after) },
     ]);
-    running = await startAuditConsumer({
-      dataSource,
-      topics: [topic],
-      deadLetterTopic,
-      groupId: uniqueName('audit-poison'),
-    });
+    running = await startAudit();
     await waitFor(
       'the hook after it stored',
       async () => (await countRows(dataSource)) === 1,

@@ -1,7 +1,7 @@
 import { createLogger } from '@app/observability';
 import { parseDeadLetterHeaders } from '@app/contracts';
-import type { Kafka } from 'kafkajs';
 import {
+  committedTotal,
   consumeAll,
   createTopics,
   produce,
@@ -21,17 +21,6 @@ import {
 } from './resilient-consumer';
 
 jest.setTimeout(90_000);
-
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('ResilientConsumer against a real broker', () => {
   const kafka = testKafka();
@@ -111,7 +100,7 @@ describe('ResilientConsumer against a real broker', () => {
     });
     await waitFor(
       'every offset committed',
-      async () => (await committed(kafka, groupId, topic)) === 21,
+      async () => (await committedTotal(kafka, groupId, topic)) === 21,
     );
     expect(poisonAttempts).toHaveLength(3);
     expect(processed).toHaveLength(20);
@@ -142,7 +131,7 @@ describe('ResilientConsumer against a real broker', () => {
       errorCode: 'TOO_DEEP',
       attempts: 1,
     });
-    await waitFor('committed', async () => (await committed(kafka, groupId, topic)) === 2);
+    await waitFor('committed', async () => (await committedTotal(kafka, groupId, topic)) === 2);
     expect(stored).toEqual(['good']);
   });
 
@@ -183,7 +172,7 @@ describe('ResilientConsumer against a real broker', () => {
     expect(new Set(calls)).toEqual(new Set([1]));
     // Backoff, not a hot loop: a handful of attempts in 8 s.
     expect(callsWhileDown).toBeLessThan(15);
-    await waitFor('committed', async () => (await committed(kafka, groupId, topic)) === 30);
+    await waitFor('committed', async () => (await committedTotal(kafka, groupId, topic)) === 30);
   });
 
   it('treats an unknown error as deterministic while the health probe passes', async () => {
@@ -203,7 +192,7 @@ describe('ResilientConsumer against a real broker', () => {
       errorCode: 'TypeError',
       attempts: 2,
     });
-    await waitFor('committed', async () => (await committed(kafka, groupId, topic)) === 3);
+    await waitFor('committed', async () => (await committedTotal(kafka, groupId, topic)) === 3);
     expect(stored).toEqual(['a', 'b']);
   });
 

@@ -1,4 +1,4 @@
-import type { Kafka, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import {
   createPostgresDatabase,
@@ -6,6 +6,7 @@ import {
   type TestDatabase,
 } from '../../../../test/support/databases';
 import {
+  committedTotal,
   consumeAll,
   createTopics,
   produce,
@@ -35,17 +36,6 @@ function hooks(count: number, first = 0): Message[] {
       value: cloudEventJson('ContractChanged', { ContractId: contract, CustomerId: billwerkId(7) }),
     };
   });
-}
-
-async function committedTotal(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe.each(TEST_DATABASES)('audit consumer on %s', (_kind, createDatabase) => {
