@@ -68,6 +68,31 @@ describe('ResilientConsumer against a real broker', () => {
   const values = (count: number): { value: string }[] =>
     Array.from({ length: count }, (_, i) => ({ value: `record-${i}` }));
 
+  it('a stop() while it is still connecting leaves no consumer running', async () => {
+    const client = createKafka({ brokers: testBrokers(), clientId: 'resilient-test' }, logger);
+    const stopped = new ResilientConsumer(client, producer, () => Promise.resolve(), logger, {
+      groupId,
+      topics: [topic],
+      deadLetterTopic,
+      deterministicAttempts: 3,
+      backoff: { initialMs: 100, maxMs: 1000 },
+    });
+    const starting = stopped.start();
+    await stopped.stop();
+    await starting;
+    // A consumer that ran anyway would join the group within a few seconds.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      expect(groups[0].members).toHaveLength(0);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(stopped.status().state).toBe('stopped');
+  });
+
   it('isolates a poison record in a batch, dead-letters it after 3 attempts and commits past it', async () => {
     await produce(kafka, topic, [
       ...values(10),

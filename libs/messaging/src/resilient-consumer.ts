@@ -121,6 +121,8 @@ export class ResilientConsumer {
   private groupJoins = 0;
   /** Batches being handled: stop() lets them finish and commit before leaving the group. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** A start in progress: stop() waits for it, so a consumer never starts after stop(). */
+  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -151,7 +153,12 @@ export class ResilientConsumer {
     };
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.connectAndRun();
+    return this.starting;
+  }
+
+  private async connectAndRun(): Promise<void> {
     this.state = 'starting';
     const consumer = this.kafka.consumer({
       allowAutoTopicCreation: false,
@@ -167,10 +174,13 @@ export class ResilientConsumer {
       );
     });
     await consumer.connect();
+    // A stop() that came while connecting must not be followed by a consumer that runs anyway.
+    if (this.stopping.signal.aborted) return;
     await consumer.subscribe({
       topics: [...this.options.topics],
       fromBeginning: this.options.fromBeginning ?? true,
     });
+    if (this.stopping.signal.aborted) return;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -187,6 +197,7 @@ export class ResilientConsumer {
   async stop(): Promise<void> {
     this.state = 'stopping';
     this.stopping.abort();
+    await this.starting?.catch(() => undefined);
     // KafkaJS drops commits once it stops running: the call in hand commits first.
     await Promise.allSettled([...this.inFlight]);
     await this.consumer?.disconnect();
