@@ -1,12 +1,16 @@
 import {
   ConfigValidationError,
   IntegerSetting,
-  KafkaBrokersSetting,
+  kafkaClientSettings,
+  type KafkaClientSettings,
+  kafkaTopicSettings,
+  type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
+  WithKafkaConnection,
+  WithKafkaTopics,
 } from '@app/config';
-import { parseBrokers } from '@app/messaging';
 import type { DatabaseSettings } from '@app/persistence';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
@@ -30,14 +34,11 @@ export class AuditDatabaseEnvironment {
   LOG_LEVEL: LogLevelName = 'info';
 }
 
-/** What `npm run replay` needs: the database and the brokers. */
-export class AuditReplayEnvironment extends AuditDatabaseEnvironment {
-  @KafkaBrokersSetting()
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
-}
+/** What `npm run replay` needs: the database and the Kafka connection. */
+export class AuditReplayEnvironment extends WithKafkaConnection(AuditDatabaseEnvironment) {}
 
 /** The audit app's environment: names here are a contract with operators (README, settings). */
-export class AuditEnvironment extends AuditReplayEnvironment {
+export class AuditEnvironment extends WithKafkaTopics(AuditReplayEnvironment) {
   @IntegerSetting(1, 65535)
   AUDIT_PORT: number = 3002;
 
@@ -53,12 +54,6 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   @IsString()
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
   AUDIT_GROUP_ID: string = 'billwerk-audit';
-
-  @IntegerSetting(1, 1000)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
-
-  @IntegerSetting(1, 10)
-  KAFKA_REPLICATION_FACTOR: number = 1;
 
   @IntegerSetting(1, 64)
   AUDIT_PARTITIONS_CONCURRENCY: number = 3;
@@ -81,13 +76,11 @@ export interface AuditConfig {
   apiTokens: string[];
   database: DatabaseSettings;
   migrateOnStart: boolean;
-  kafka: {
-    brokers: string[];
-    groupId: string;
-    partitions: number;
-    replicationFactor: number;
-    partitionsConcurrency: number;
-  };
+  kafka: KafkaClientSettings &
+    KafkaTopicSettings & {
+      groupId: string;
+      partitionsConcurrency: number;
+    };
   retry: { initialMs: number; maxMs: number };
   /** Attempts of a record failing deterministically before it is dead-lettered. */
   deterministicAttempts: number;
@@ -112,15 +105,11 @@ export function loadAuditDatabaseConfig(env: Record<string, string | undefined>)
 /** Database and brokers (replay CLI); throws ConfigValidationError. */
 export function loadAuditReplayConfig(env: Record<string, string | undefined>): {
   database: DatabaseSettings;
-  brokers: string[];
+  kafka: KafkaClientSettings;
   logLevel: AuditConfig['logLevel'];
 } {
   const e = validateEnvironment(AuditReplayEnvironment, env);
-  return {
-    database: databaseSettings(e),
-    brokers: parseBrokers(e.KAFKA_BROKERS),
-    logLevel: e.LOG_LEVEL,
-  };
+  return { database: databaseSettings(e), kafka: kafkaClientSettings(e), logLevel: e.LOG_LEVEL };
 }
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
@@ -135,10 +124,9 @@ export function loadAuditConfig(env: Record<string, string | undefined>): AuditC
     database: databaseSettings(e),
     migrateOnStart: e.AUDIT_MIGRATE_ON_START === 'true',
     kafka: {
-      brokers: parseBrokers(e.KAFKA_BROKERS),
+      ...kafkaClientSettings(e),
+      ...kafkaTopicSettings(e),
       groupId: e.AUDIT_GROUP_ID,
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.AUDIT_PARTITIONS_CONCURRENCY,
     },
     retry: { initialMs: e.AUDIT_RETRY_INITIAL_MS, maxMs: e.AUDIT_RETRY_MAX_MS },
