@@ -14,7 +14,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { openAuditDatabase } from '../apps/audit/src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../apps/audit/src/audit-log/audit-log.repository';
-import { canonicalRow, chainHash, GENESIS_HASH } from '../apps/audit/src/audit-log/hash-chain';
+import { ChainKeyRing } from '../apps/audit/src/audit-log/chain-keys';
+import {
+  canonicalRow,
+  GENESIS_HASH,
+  legacyChainHash,
+} from '../apps/audit/src/audit-log/hash-chain';
 import { AuditConsumer } from '../apps/audit/src/ingestion/audit-consumer';
 import { toAuditRecord } from '../apps/audit/src/ingestion/audit-message';
 import { AuditMetrics } from '../apps/audit/src/metrics/audit-metrics';
@@ -27,6 +32,10 @@ const PARTITIONS = 3;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const INSERT_ROWS = 1000;
+const BENCH_CHAIN_KEYS = new ChainKeyRing({
+  id: 'bench',
+  secret: randomBytes(32).toString('base64'),
+});
 /** Messages per partition per produce request: stays under the broker's 1 MiB batch limit. */
 const FILL_SLICE = 800;
 const COLUMNS =
@@ -128,7 +137,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     const metrics = new AuditMetrics();
     const consumer = new AuditConsumer(
       kafka,
-      new AuditLogRepository(dataSource),
+      new AuditLogRepository(dataSource, BENCH_CHAIN_KEYS),
       deadLetters,
       metrics,
       logger,
@@ -187,7 +196,7 @@ async function rawInserts(topic: string, byPartition: Message[][]): Promise<numb
       if (!parsed.ok) throw new Error(parsed.problem);
       const r = parsed.record;
       const canonical = canonicalRow(r);
-      previous = chainHash(previous, canonical.content);
+      previous = legacyChainHash(previous, canonical.content);
       return [
         r.eventId,
         r.type,

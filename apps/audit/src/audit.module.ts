@@ -23,7 +23,10 @@ class AuditCoreModule {
       { provide: AUDIT_CONFIG, useValue: config },
       { provide: AUDIT_LOGGER, useValue: logger },
       { provide: DataSource, useValue: dataSource },
-      { provide: AuditLogRepository, useValue: new AuditLogRepository(dataSource) },
+      {
+        provide: AuditLogRepository,
+        useValue: new AuditLogRepository(dataSource, config.chain.keys),
+      },
       { provide: ApiTokens, useValue: new ApiTokens(config.apiTokens) },
       AuditMetrics,
     ];

@@ -6,6 +6,7 @@ import { testBrokers } from '../../../test/support/kafka';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { AuditConsumer } from '../src/ingestion/audit-consumer';
 import { AuditMetrics } from '../src/metrics/audit-metrics';
+import { TEST_CHAIN_KEYS } from './audit-fixtures';
 
 export interface RunningConsumer {
   metrics: AuditMetrics;
@@ -26,7 +27,7 @@ export async function startAuditConsumer(options: {
   const metrics = new AuditMetrics();
   const consumer = new AuditConsumer(
     kafka,
-    new AuditLogRepository(options.dataSource),
+    new AuditLogRepository(options.dataSource, TEST_CHAIN_KEYS),
     deadLetters,
     metrics,
     logger,
