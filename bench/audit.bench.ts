@@ -7,6 +7,7 @@
  * Settings: KAFKA_BROKERS (default 127.0.0.1:9092), BENCH_POSTGRES_URL (an admin URL on the
  * server to bench, default postgres://postgres@127.0.0.1:5432/test), BENCH_EVENTS (200000).
  */
+import { AUDIT_CHECKPOINTS_TOPIC } from '@app/contracts';
 import { AcknowledgedProducer, createKafka } from '@app/messaging';
 import { createLogger } from '@app/observability';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -20,10 +21,12 @@ import {
   GENESIS_HASH,
   legacyChainHash,
 } from '../apps/audit/src/audit-log/hash-chain';
+import { CheckpointWriter } from '../apps/audit/src/checkpoints/checkpoint-writer';
 import { AuditConsumer } from '../apps/audit/src/ingestion/audit-consumer';
 import { toAuditRecord } from '../apps/audit/src/ingestion/audit-message';
 import { AuditMetrics } from '../apps/audit/src/metrics/audit-metrics';
 import { catalogHooks } from '../apps/audit/test/catalog-hooks';
+import { ensureCheckpointTopic } from '../apps/audit/test/consumer-harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -134,15 +137,22 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     const logger = createLogger('audit-bench', 'warn');
     const kafka = createKafka({ brokers: BROKERS, clientId: 'audit-bench' }, logger);
     const deadLetters = new AcknowledgedProducer(kafka, logger);
+    const checkpoints = new AcknowledgedProducer(kafka, logger);
+    const groupId = `audit-bench-${randomBytes(4).toString('hex')}`;
+    await ensureCheckpointTopic(kafka);
     const metrics = new AuditMetrics();
     const consumer = new AuditConsumer(
       kafka,
       new AuditLogRepository(dataSource, BENCH_CHAIN_KEYS),
       deadLetters,
+      new CheckpointWriter((batches) => checkpoints.send(batches), {
+        topic: AUDIT_CHECKPOINTS_TOPIC,
+        group: groupId,
+      }),
       metrics,
       logger,
       {
-        groupId: `audit-bench-${randomBytes(4).toString('hex')}`,
+        groupId,
         topics: [topic],
         deadLetterTopic: `${topic}.dlq`,
         partitionsConcurrency: PARTITIONS,
@@ -163,7 +173,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     }
     const finished = process.hrtime.bigint();
     await consumer.stop();
-    await deadLetters.disconnect();
+    await Promise.all([deadLetters.disconnect(), checkpoints.disconnect()]);
     const [{ count }] = await dataSource.query<Array<{ count: string }>>(
       'SELECT COUNT(*) AS count FROM audit_events',
     );

@@ -4,6 +4,8 @@ export interface TopicSpec {
   topic: string;
   numPartitions: number;
   replicationFactor: number;
+  /** Topic settings, e.g. `cleanup.policy=compact`; applied only when the topic is created. */
+  configEntries?: ReadonlyArray<{ name: string; value: string }>;
 }
 
 /** Creates the topics that are missing; existing topics are left exactly as they are. */
@@ -14,7 +16,10 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await admin.createTopics({
+        topics: missing.map((spec) => ({ ...spec, configEntries: spec.configEntries?.slice() })),
+        waitForLeaders: true,
+      });
     }
     return missing.map((spec) => spec.topic);
   } finally {

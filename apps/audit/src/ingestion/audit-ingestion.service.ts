@@ -1,6 +1,5 @@
 import {
   AcknowledgedProducer,
-  createKafka,
   ensureTopics,
   errorMessage,
   type ConsumerStatus,
@@ -14,7 +13,8 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AuditLogRepository } from '../audit-log/audit-log.repository';
-import { AUDIT_LOGGER } from '../audit.tokens';
+import { AUDIT_KAFKA, AUDIT_LOGGER } from '../audit.tokens';
+import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
@@ -25,7 +25,6 @@ const START_RETRY_MS = 5000;
 /** Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for. */
 @Injectable()
 export class AuditIngestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly kafka: Kafka;
   private readonly deadLetters: AcknowledgedProducer;
   private consumer: AuditConsumer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -37,8 +36,9 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     @Inject(AUDIT_LOGGER) private readonly logger: Logger,
     private readonly repository: AuditLogRepository,
     private readonly metrics: AuditMetrics,
+    private readonly checkpoints: ChainCheckpoints,
+    @Inject(AUDIT_KAFKA) readonly kafka: Kafka,
   ) {
-    this.kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'billwerk-audit' }, logger);
     this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
   }
 
@@ -66,6 +66,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     this.stopped = true;
     clearTimeout(this.retryTimer);
     await this.consumer?.stop();
+    await this.checkpoints.stop();
     await this.deadLetters.disconnect();
     this.running = false;
     this.logger.info('audit consumer stopped');
@@ -76,6 +77,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       this.kafka,
       this.repository,
       this.deadLetters,
+      this.checkpoints.writer,
       this.metrics,
       this.logger,
       {
@@ -90,15 +92,17 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     try {
       // Creating what is missing (retention.actions.v1 before the retention app exists) means
       // subscribing can never fail on an unknown topic.
-      const created = await ensureTopics(
-        this.kafka,
-        [...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
+      const created = await ensureTopics(this.kafka, [
+        ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
           topic,
           numPartitions: this.config.kafka.partitions,
           replicationFactor: this.config.kafka.replicationFactor,
         })),
-      );
+        this.checkpoints.topicSpec(),
+      ]);
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+      if (this.stopped) return;
+      await this.checkpoints.startReader();
       if (this.stopped) return;
       this.consumer = consumer;
       await consumer.start();
