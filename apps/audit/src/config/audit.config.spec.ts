@@ -11,9 +11,14 @@ describe('loadAuditConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadAuditConfig({ AUDIT_API_TOKENS: TOKENS });
     expect(config).toEqual({
+      production: false,
       http: { host: '0.0.0.0', port: 3002 },
       apiTokens: ['first-token-0123456789', 'second-token-0123456789'],
       database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 10 },
+      migration: {
+        database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+        appRole: undefined,
+      },
       migrateOnStart: true,
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -78,6 +83,28 @@ describe('loadAuditConfig', () => {
     expect(config.retry).toEqual({ initialMs: 50, maxMs: 1000 });
   });
 
+  it('migrates as the owner URL when given, else as the app', () => {
+    const app = 'postgres://audit_app:pw@db:5432/audit';
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    const config = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      NODE_ENV: 'production',
+      DATABASE_URL: app,
+      AUDIT_MIGRATION_DATABASE_URL: owner,
+      AUDIT_APP_ROLE: 'audit_app',
+    });
+    expect(config.production).toBe(true);
+    expect(config.database.url).toBe(app);
+    expect(config.migration).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: app }).migration).toEqual({
+      database: { url: app, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: undefined,
+    });
+  });
+
   it.each([
     [{}, /^AUDIT_API_TOKENS: must be comma-separated bearer tokens/],
     [{ AUDIT_API_TOKENS: 'short' }, /^AUDIT_API_TOKENS: .*\(got a value that is not shown\)$/],
@@ -85,6 +112,23 @@ describe('loadAuditConfig', () => {
     [{ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
     [{ AUDIT_API_TOKENS: TOKENS, KAFKA_BROKERS: 'nohost' }, /^KAFKA_BROKERS: /],
     [{ AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATE_ON_START: 'yes' }, /^AUDIT_MIGRATE_ON_START: /],
+    [{ AUDIT_API_TOKENS: TOKENS, NODE_ENV: 'prod' }, /^NODE_ENV: /],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'mysql://x' },
+      /^AUDIT_MIGRATION_DATABASE_URL: must be a postgres/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'postgres://owner@db/audit' },
+      /^DATABASE_URL: needed with AUDIT_MIGRATION_DATABASE_URL /,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'postgres://a@db/audit', AUDIT_APP_ROLE: 'App' },
+      /^AUDIT_APP_ROLE: must be a PostgreSQL role name/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_APP_ROLE: 'audit_app' },
+      /^AUDIT_APP_ROLE: needs PostgreSQL .*SQLite has no roles$/,
+    ],
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_DETERMINISTIC_ATTEMPTS: '0' },
       /^AUDIT_DETERMINISTIC_ATTEMPTS: /,
@@ -143,10 +187,23 @@ describe('loadAuditConfig', () => {
   });
 
   it('lets the migration script run without API settings', () => {
-    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).database).toEqual({
-      url: undefined,
-      sqlitePath: '/tmp/a.sqlite',
-      poolSize: 10,
+    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).migration).toEqual({
+      database: { url: undefined, sqlitePath: '/tmp/a.sqlite', poolSize: 1 },
+      appRole: undefined,
     });
+  });
+
+  it('lets the migration script run with the owner URL alone', () => {
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    expect(
+      loadAuditDatabaseConfig({ AUDIT_MIGRATION_DATABASE_URL: owner, AUDIT_APP_ROLE: 'audit_app' })
+        .migration,
+    ).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(() => loadAuditDatabaseConfig({ AUDIT_APP_ROLE: 'audit_app' })).toThrow(
+      /AUDIT_APP_ROLE: needs PostgreSQL/,
+    );
   });
 });
