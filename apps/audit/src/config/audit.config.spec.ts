@@ -89,6 +89,7 @@ describe('loadAuditConfig', () => {
     const config = loadAuditConfig({
       AUDIT_API_TOKENS: TOKENS,
       NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
       DATABASE_URL: app,
       AUDIT_MIGRATION_DATABASE_URL: owner,
       AUDIT_APP_ROLE: 'audit_app',
