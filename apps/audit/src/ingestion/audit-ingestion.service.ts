@@ -1,8 +1,8 @@
 import {
   AcknowledgedProducer,
-  createKafka,
   ensureTopics,
   errorMessage,
+  kafkaPrincipal,
   type ConsumerStatus,
 } from '@app/messaging';
 import {
@@ -14,7 +14,8 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AuditLogRepository } from '../audit-log/audit-log.repository';
-import { AUDIT_LOGGER } from '../audit.tokens';
+import { AUDIT_KAFKA, AUDIT_LOGGER } from '../audit.tokens';
+import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
@@ -25,7 +26,6 @@ const START_RETRY_MS = 5000;
 /** Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for. */
 @Injectable()
 export class AuditIngestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly kafka: Kafka;
   private readonly deadLetters: AcknowledgedProducer;
   private consumer: AuditConsumer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -37,8 +37,9 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     @Inject(AUDIT_LOGGER) private readonly logger: Logger,
     private readonly repository: AuditLogRepository,
     private readonly metrics: AuditMetrics,
+    private readonly checkpoints: ChainCheckpoints,
+    @Inject(AUDIT_KAFKA) readonly kafka: Kafka,
   ) {
-    this.kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'billwerk-audit' }, logger);
     this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
   }
 
@@ -66,6 +67,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     this.stopped = true;
     clearTimeout(this.retryTimer);
     await this.consumer?.stop();
+    await this.checkpoints.stop();
     await this.deadLetters.disconnect();
     this.running = false;
     this.logger.info('audit consumer stopped');
@@ -76,6 +78,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       this.kafka,
       this.repository,
       this.deadLetters,
+      this.checkpoints.writer,
       this.metrics,
       this.logger,
       {
@@ -92,13 +95,19 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       // subscribing can never fail on an unknown topic.
       const created = await ensureTopics(
         this.kafka,
-        [...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
-          topic,
-          numPartitions: this.config.kafka.partitions,
-          replicationFactor: this.config.kafka.replicationFactor,
-        })),
+        [
+          ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
+            topic,
+            numPartitions: this.config.kafka.partitions,
+            replicationFactor: this.config.kafka.replicationFactor,
+          })),
+          this.checkpoints.topicSpec(),
+        ],
+        { principal: kafkaPrincipal(this.config.kafka.security) },
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+      if (this.stopped) return;
+      await this.checkpoints.startReader();
       if (this.stopped) return;
       this.consumer = consumer;
       await consumer.start();
@@ -112,7 +121,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       if (this.stopped) return;
       this.logger.error(
         { err: errorMessage(error), retryInMs: START_RETRY_MS },
-        'Kafka not reachable at start; retrying',
+        'Kafka not usable at start; retrying',
       );
       this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);
     }
