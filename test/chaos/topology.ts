@@ -1,10 +1,11 @@
 import { BILLWERK_TOPICS } from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
+import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 import { LocalCluster } from '../support/faults/local-cluster';
 import { AppInstance, ensureBuilt } from '../support/faults/app-instance';
 import { OwnedPostgres } from '../support/faults/owned-postgres';
@@ -177,6 +178,13 @@ export class Topology {
   static async start(options: TopologyOptions): Promise<Topology> {
     mkdirSync(options.runDir, { recursive: true });
     ensureBuilt(['ingress', 'audit', 'retention', 'billwerk-sim'], options.log);
+    // A fresh cluster every run: committed offsets and audit checkpoints of an earlier run
+    // would not match the new databases. The launcher keeps a cluster under run-<port>.
+    await stopLocalKafka({ nodes: 3, port: PORTS.kafka, log: () => undefined });
+    rmSync(join(__dirname, '..', '..', '.cache', 'kafka', `run-${PORTS.kafka}`), {
+      recursive: true,
+      force: true,
+    });
     options.log('starting the 3-node cluster and PostgreSQL');
     const [cluster, postgres] = await Promise.all([
       LocalCluster.start({
