@@ -118,6 +118,19 @@ export function tally(input: TallyInput): ScenarioRow {
     const key = `${action.contractId}/${action.type}/${action.reason}`;
     distinctIds.set(key, (distinctIds.get(key) ?? new Set()).add(action.id));
   }
+  const copies = new Map<string, number>();
+  for (const action of input.actions) copies.set(action.id, (copies.get(action.id) ?? 0) + 1);
+  for (const [id, times] of copies) {
+    const action = input.actions.find((a) => a.id === id);
+    if (times > 1)
+      details.push(
+        `action ${id} (${action?.type}, contract ${action?.contractId}) published ${times}×`,
+      );
+  }
+  for (const [key, ids] of distinctIds) {
+    if (ids.size > 1)
+      details.push(`action ${key} published under ${ids.size} ids: ${[...ids].join(', ')}`);
+  }
   const actionsDuplicated =
     extraCopies(input.actions.map((action) => action.id)) +
     [...distinctIds.values()].reduce((sum, ids) => sum + ids.size - 1, 0) +
