@@ -3,7 +3,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withPostgres } from '../support/databases';
 import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 import { LocalCluster } from '../support/faults/local-cluster';
@@ -68,9 +69,7 @@ function withUser(url: string, user: string): string {
 
 /** The roles as docs/operations.md creates them (the server trusts local connections). */
 async function createAuditRoles(database: string): Promise<void> {
-  const client = new Client({ connectionString: database });
-  await client.connect();
-  try {
+  await withPostgres(database, async (client) => {
     await client.query(`CREATE ROLE ${AUDIT_ROLES.owner} LOGIN`);
     await client.query(`CREATE ROLE ${AUDIT_ROLES.app} LOGIN`);
     await client.query(`ALTER SCHEMA public OWNER TO ${AUDIT_ROLES.owner}`);
@@ -78,9 +77,7 @@ async function createAuditRoles(database: string): Promise<void> {
     await client.query(
       `REVOKE TEMPORARY ON DATABASE ${new URL(database).pathname.slice(1)} FROM PUBLIC`,
     );
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 interface Played {
@@ -250,14 +247,8 @@ export class Topology {
   }
 
   /** Runs `use` with a connection to a database of the run's PostgreSQL. */
-  async query<T>(database: string, use: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: database });
-    await client.connect();
-    try {
-      return await use(client);
-    } finally {
-      await client.end();
-    }
+  query<T>(database: string, use: (client: Client) => Promise<T>): Promise<T> {
+    return withPostgres(database, use);
   }
 
   /** `/audit/verify` of audit-1 (or audit-2 while audit-1 is down): whether every chain holds. */

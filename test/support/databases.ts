@@ -17,14 +17,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
+/** Runs `run` on a connection of its own to `url`, closed afterwards. */
+export async function withPostgres<T>(
+  url: string,
+  run: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await run(client);
   } finally {
     await client.end();
   }
+}
+
+function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  return withPostgres(POSTGRES_ADMIN_URL, run);
 }
 
 /** A fresh, empty Postgres database (`<prefix>_<random>`) on the shared server. */
