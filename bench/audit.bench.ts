@@ -19,6 +19,7 @@ import { ChainKeyRing } from '../apps/audit/src/audit-log/chain-keys';
 import {
   canonicalRow,
   GENESIS_HASH,
+  keyedLinker,
   legacyChainHash,
 } from '../apps/audit/src/audit-log/hash-chain';
 import { CheckpointWriter } from '../apps/audit/src/checkpoints/checkpoint-writer';
@@ -143,7 +144,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     const metrics = new AuditMetrics();
     const consumer = new AuditConsumer(
       kafka,
-      new AuditLogRepository(dataSource, BENCH_CHAIN_KEYS),
+      new AuditLogRepository(dataSource, keyedLinker(BENCH_CHAIN_KEYS)),
       deadLetters,
       new CheckpointWriter((batches) => checkpoints.send(batches), {
         topic: AUDIT_CHECKPOINTS_TOPIC,
