@@ -27,7 +27,11 @@ class AuditCoreModule {
       {
         provide: AUDIT_KAFKA,
         useValue: createKafka(
-          { brokers: config.kafka.brokers, clientId: 'billwerk-audit' },
+          {
+            brokers: config.kafka.brokers,
+            security: config.kafka.security,
+            clientId: 'billwerk-audit',
+          },
           logger,
         ),
       },

@@ -7,11 +7,11 @@
 export const AUDIT_CHECKPOINTS_TOPIC = 'billwerk.audit.checkpoints.v1';
 
 /** Topic settings: compacted (latest per key), small segments so compaction keeps up. */
-export const AUDIT_CHECKPOINTS_TOPIC_CONFIG: ReadonlyArray<{ name: string; value: string }> = [
-  { name: 'cleanup.policy', value: 'compact' },
-  { name: 'segment.ms', value: String(60 * 60 * 1000) },
-  { name: 'segment.bytes', value: String(16 * 1024 * 1024) },
-];
+export const AUDIT_CHECKPOINTS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'segment.ms': String(60 * 60 * 1000),
+  'segment.bytes': String(16 * 1024 * 1024),
+};
 
 /** The value of a checkpoint (JSON). */
 export interface AuditCheckpoint {

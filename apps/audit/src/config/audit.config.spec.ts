@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from '@app/config';
 import { ChainKeyRing, DEV_CHAIN_KEY } from '../audit-log/chain-keys';
-import { loadAuditConfig, loadAuditDatabaseConfig } from './audit.config';
+import { loadAuditConfig, loadAuditDatabaseConfig, loadAuditReplayConfig } from './audit.config';
 
 const TOKENS = 'first-token-0123456789,second-token-0123456789';
 const KEY = 'a-chain-key-of-forty-characters-0123456';
@@ -11,15 +11,21 @@ describe('loadAuditConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadAuditConfig({ AUDIT_API_TOKENS: TOKENS });
     expect(config).toEqual({
+      production: false,
       http: { host: '0.0.0.0', port: 3002 },
       apiTokens: ['first-token-0123456789', 'second-token-0123456789'],
       database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 10 },
+      migration: {
+        database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+        appRole: undefined,
+      },
       migrateOnStart: true,
       kafka: {
         brokers: ['127.0.0.1:9092'],
+        security: {},
         groupId: 'billwerk-audit',
         partitions: 3,
-        replicationFactor: 1,
+        replicationFactor: undefined,
         partitionsConcurrency: 3,
       },
       retry: { initialMs: 200, maxMs: 30000 },
@@ -57,7 +63,17 @@ describe('loadAuditConfig', () => {
       AUDIT_RETRY_INITIAL_MS: '50',
       AUDIT_RETRY_MAX_MS: '1000',
       AUDIT_DETERMINISTIC_ATTEMPTS: '5',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'audit',
+      KAFKA_SASL_PASSWORD: 'audit-kafka-password',
+      KAFKA_REPLICATION_FACTOR: '2',
     });
+    expect(config.kafka.security.sasl).toEqual({
+      mechanism: 'scram-sha-256',
+      username: 'audit',
+      password: 'audit-kafka-password',
+    });
+    expect(config.kafka.replicationFactor).toBe(2);
     expect(config.deterministicAttempts).toBe(5);
     expect(config.http.port).toBe(4000);
     expect(config.database.url).toBe('postgres://audit@db:5432/audit');
@@ -67,6 +83,29 @@ describe('loadAuditConfig', () => {
     expect(config.retry).toEqual({ initialMs: 50, maxMs: 1000 });
   });
 
+  it('migrates as the owner URL when given, else as the app', () => {
+    const app = 'postgres://audit_app:pw@db:5432/audit';
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    const config = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
+      DATABASE_URL: app,
+      AUDIT_MIGRATION_DATABASE_URL: owner,
+      AUDIT_APP_ROLE: 'audit_app',
+    });
+    expect(config.production).toBe(true);
+    expect(config.database.url).toBe(app);
+    expect(config.migration).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: app }).migration).toEqual({
+      database: { url: app, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: undefined,
+    });
+  });
+
   it.each([
     [{}, /^AUDIT_API_TOKENS: must be comma-separated bearer tokens/],
     [{ AUDIT_API_TOKENS: 'short' }, /^AUDIT_API_TOKENS: .*\(got a value that is not shown\)$/],
@@ -74,6 +113,23 @@ describe('loadAuditConfig', () => {
     [{ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
     [{ AUDIT_API_TOKENS: TOKENS, KAFKA_BROKERS: 'nohost' }, /^KAFKA_BROKERS: /],
     [{ AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATE_ON_START: 'yes' }, /^AUDIT_MIGRATE_ON_START: /],
+    [{ AUDIT_API_TOKENS: TOKENS, NODE_ENV: 'prod' }, /^NODE_ENV: /],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'mysql://x' },
+      /^AUDIT_MIGRATION_DATABASE_URL: must be a postgres/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'postgres://owner@db/audit' },
+      /^DATABASE_URL: needed with AUDIT_MIGRATION_DATABASE_URL /,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'postgres://a@db/audit', AUDIT_APP_ROLE: 'App' },
+      /^AUDIT_APP_ROLE: must be a PostgreSQL role name/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_APP_ROLE: 'audit_app' },
+      /^AUDIT_APP_ROLE: needs PostgreSQL .*SQLite has no roles$/,
+    ],
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_DETERMINISTIC_ATTEMPTS: '0' },
       /^AUDIT_DETERMINISTIC_ATTEMPTS: /,
@@ -116,11 +172,39 @@ describe('loadAuditConfig', () => {
     }
   });
 
-  it('lets the migration script run without API settings', () => {
-    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).database).toEqual({
-      url: undefined,
-      sqlitePath: '/tmp/a.sqlite',
-      poolSize: 10,
+  it('gives the replay tool the same Kafka connection settings, and no topic settings', () => {
+    const { kafka } = loadAuditReplayConfig({
+      KAFKA_BROKERS: 'k1:9092',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'replay',
+      KAFKA_SASL_PASSWORD: 'replay-kafka-password',
     });
+    expect(kafka).toEqual({
+      brokers: ['k1:9092'],
+      security: {
+        sasl: { mechanism: 'scram-sha-512', username: 'replay', password: 'replay-kafka-password' },
+      },
+    });
+  });
+
+  it('lets the migration script run without API settings', () => {
+    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).migration).toEqual({
+      database: { url: undefined, sqlitePath: '/tmp/a.sqlite', poolSize: 1 },
+      appRole: undefined,
+    });
+  });
+
+  it('lets the migration script run with the owner URL alone', () => {
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    expect(
+      loadAuditDatabaseConfig({ AUDIT_MIGRATION_DATABASE_URL: owner, AUDIT_APP_ROLE: 'audit_app' })
+        .migration,
+    ).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(() => loadAuditDatabaseConfig({ AUDIT_APP_ROLE: 'audit_app' })).toThrow(
+      /AUDIT_APP_ROLE: needs PostgreSQL/,
+    );
   });
 });

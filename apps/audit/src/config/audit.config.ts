@@ -1,12 +1,16 @@
 import {
   ConfigValidationError,
   IntegerSetting,
-  KafkaBrokersSetting,
+  kafkaClientSettings,
+  type KafkaClientSettings,
+  kafkaTopicSettings,
+  type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
+  WithKafkaConnection,
+  WithKafkaTopics,
 } from '@app/config';
-import { parseBrokers } from '@app/messaging';
 import type { DatabaseSettings } from '@app/persistence';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import {
@@ -24,12 +28,26 @@ const KEY = `[^\\s,]{${MIN_CHAIN_KEY_LENGTH},}`;
 const KEY_LIST = new RegExp(`^${KEY_ID}:${KEY}(,${KEY_ID}:${KEY})*$`);
 /** Written where AUDIT_CHAIN_KEY_ID is unset; rows name their key by it. */
 const DEFAULT_KEY_ID = 'k1';
+const POSTGRES_URL_MESSAGE = { message: 'must be a postgres:// or postgresql:// URL' };
 
 /** What the migration script needs: only the database. */
 export class AuditDatabaseEnvironment {
+  /** The app's own connection: a role that may only read and append (docs/operations.md). */
   @IsOptional()
-  @Matches(POSTGRES_URL, { message: 'must be a postgres:// or postgresql:// URL' })
+  @Matches(POSTGRES_URL, POSTGRES_URL_MESSAGE)
   DATABASE_URL?: string;
+
+  /** The owner's connection, for migrations only; unset: DATABASE_URL's. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, POSTGRES_URL_MESSAGE)
+  AUDIT_MIGRATION_DATABASE_URL?: string;
+
+  /** The role that migrations grant SELECT and INSERT to; unset: no grants. */
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, {
+    message: 'must be a PostgreSQL role name of lower-case letters, digits and _ (at most 63)',
+  })
+  AUDIT_APP_ROLE?: string;
 
   @IsString()
   AUDIT_SQLITE_PATH: string = '.data/audit.sqlite';
@@ -41,14 +59,11 @@ export class AuditDatabaseEnvironment {
   LOG_LEVEL: LogLevelName = 'info';
 }
 
-/** What `npm run replay` needs: the database and the brokers. */
-export class AuditReplayEnvironment extends AuditDatabaseEnvironment {
-  @KafkaBrokersSetting()
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
-}
+/** What `npm run replay` needs: the database and the Kafka connection. */
+export class AuditReplayEnvironment extends WithKafkaConnection(AuditDatabaseEnvironment) {}
 
 /** The audit app's environment: names here are a contract with operators (README, settings). */
-export class AuditEnvironment extends AuditReplayEnvironment {
+export class AuditEnvironment extends WithKafkaTopics(AuditReplayEnvironment) {
   @IntegerSetting(1, 65535)
   AUDIT_PORT: number = 3002;
 
@@ -65,12 +80,6 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
   AUDIT_GROUP_ID: string = 'billwerk-audit';
 
-  @IntegerSetting(1, 1000)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
-
-  @IntegerSetting(1, 10)
-  KAFKA_REPLICATION_FACTOR: number = 1;
-
   @IntegerSetting(1, 64)
   AUDIT_PARTITIONS_CONCURRENCY: number = 3;
 
@@ -86,6 +95,7 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   @IsIn(['true', 'false'])
   AUDIT_MIGRATE_ON_START: string = 'true';
 
+  /** `production` needs a chain key and refuses a database role that could rewrite the log. */
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
@@ -108,18 +118,24 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   AUDIT_CHAIN_PREVIOUS_KEYS?: string;
 }
 
+/** How migrations connect (the owner role) and whom they grant to. */
+export interface AuditMigrationSettings {
+  database: DatabaseSettings;
+  appRole?: string;
+}
+
 export interface AuditConfig {
+  production: boolean;
   http: { host: string; port: number };
   apiTokens: string[];
   database: DatabaseSettings;
+  migration: AuditMigrationSettings;
   migrateOnStart: boolean;
-  kafka: {
-    brokers: string[];
-    groupId: string;
-    partitions: number;
-    replicationFactor: number;
-    partitionsConcurrency: number;
-  };
+  kafka: KafkaClientSettings &
+    KafkaTopicSettings & {
+      groupId: string;
+      partitionsConcurrency: number;
+    };
   retry: { initialMs: number; maxMs: number };
   /** Attempts of a record failing deterministically before it is dead-lettered. */
   deterministicAttempts: number;
@@ -138,27 +154,45 @@ function databaseSettings(e: AuditDatabaseEnvironment): DatabaseSettings {
   return { url: e.DATABASE_URL, sqlitePath: e.AUDIT_SQLITE_PATH, poolSize: e.AUDIT_DB_POOL_SIZE };
 }
 
-/** Database settings alone (migration script); throws ConfigValidationError. */
+/** Migrations use one connection, the owner's when given, else the app's (SQLite, development). */
+function migrationSettings(e: AuditDatabaseEnvironment): AuditMigrationSettings {
+  return {
+    database: {
+      url: e.AUDIT_MIGRATION_DATABASE_URL ?? e.DATABASE_URL,
+      sqlitePath: e.AUDIT_SQLITE_PATH,
+      poolSize: 1,
+    },
+    appRole: e.AUDIT_APP_ROLE,
+  };
+}
+
+function migrationProblems(e: AuditDatabaseEnvironment): string[] {
+  return e.AUDIT_APP_ROLE && !(e.AUDIT_MIGRATION_DATABASE_URL ?? e.DATABASE_URL)
+    ? [
+        'AUDIT_APP_ROLE: needs PostgreSQL (AUDIT_MIGRATION_DATABASE_URL or DATABASE_URL); SQLite has no roles',
+      ]
+    : [];
+}
+
+/** The migration script's settings; throws ConfigValidationError. */
 export function loadAuditDatabaseConfig(env: Record<string, string | undefined>): {
-  database: DatabaseSettings;
+  migration: AuditMigrationSettings;
   logLevel: AuditConfig['logLevel'];
 } {
   const e = validateEnvironment(AuditDatabaseEnvironment, env);
-  return { database: databaseSettings(e), logLevel: e.LOG_LEVEL };
+  const problems = migrationProblems(e);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return { migration: migrationSettings(e), logLevel: e.LOG_LEVEL };
 }
 
 /** Database and brokers (replay CLI); throws ConfigValidationError. */
 export function loadAuditReplayConfig(env: Record<string, string | undefined>): {
   database: DatabaseSettings;
-  brokers: string[];
+  kafka: KafkaClientSettings;
   logLevel: AuditConfig['logLevel'];
 } {
   const e = validateEnvironment(AuditReplayEnvironment, env);
-  return {
-    database: databaseSettings(e),
-    brokers: parseBrokers(e.KAFKA_BROKERS),
-    logLevel: e.LOG_LEVEL,
-  };
+  return { database: databaseSettings(e), kafka: kafkaClientSettings(e), logLevel: e.LOG_LEVEL };
 }
 
 function chainKeys(e: AuditEnvironment): AuditConfig['chain'] {
@@ -195,20 +229,28 @@ function chainKeys(e: AuditEnvironment): AuditConfig['chain'] {
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
 export function loadAuditConfig(env: Record<string, string | undefined>): AuditConfig {
   const e = validateEnvironment(AuditEnvironment, env);
-  if (e.AUDIT_RETRY_INITIAL_MS > e.AUDIT_RETRY_MAX_MS) {
-    throw new ConfigValidationError(['AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS']);
+  const problems = migrationProblems(e);
+  if (e.AUDIT_MIGRATION_DATABASE_URL && !e.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL: needed with AUDIT_MIGRATION_DATABASE_URL (the app would use SQLite while migrating PostgreSQL)',
+    );
   }
+  if (e.AUDIT_RETRY_INITIAL_MS > e.AUDIT_RETRY_MAX_MS) {
+    problems.push('AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   const chain = chainKeys(e);
   return {
+    production: e.NODE_ENV === 'production',
     http: { host: e.AUDIT_HOST, port: e.AUDIT_PORT },
     apiTokens: e.AUDIT_API_TOKENS.split(','),
     database: databaseSettings(e),
+    migration: migrationSettings(e),
     migrateOnStart: e.AUDIT_MIGRATE_ON_START === 'true',
     kafka: {
-      brokers: parseBrokers(e.KAFKA_BROKERS),
+      ...kafkaClientSettings(e),
+      ...kafkaTopicSettings(e),
       groupId: e.AUDIT_GROUP_ID,
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.AUDIT_PARTITIONS_CONCURRENCY,
     },
     retry: { initialMs: e.AUDIT_RETRY_INITIAL_MS, maxMs: e.AUDIT_RETRY_MAX_MS },

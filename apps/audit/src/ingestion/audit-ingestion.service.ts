@@ -2,6 +2,7 @@ import {
   AcknowledgedProducer,
   ensureTopics,
   errorMessage,
+  kafkaPrincipal,
   type ConsumerStatus,
 } from '@app/messaging';
 import {
@@ -92,14 +93,18 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     try {
       // Creating what is missing (retention.actions.v1 before the retention app exists) means
       // subscribing can never fail on an unknown topic.
-      const created = await ensureTopics(this.kafka, [
-        ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
-          topic,
-          numPartitions: this.config.kafka.partitions,
-          replicationFactor: this.config.kafka.replicationFactor,
-        })),
-        this.checkpoints.topicSpec(),
-      ]);
+      const created = await ensureTopics(
+        this.kafka,
+        [
+          ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
+            topic,
+            numPartitions: this.config.kafka.partitions,
+            replicationFactor: this.config.kafka.replicationFactor,
+          })),
+          this.checkpoints.topicSpec(),
+        ],
+        { principal: kafkaPrincipal(this.config.kafka.security) },
+      );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
       if (this.stopped) return;
       await this.checkpoints.startReader();
@@ -116,7 +121,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       if (this.stopped) return;
       this.logger.error(
         { err: errorMessage(error), retryInMs: START_RETRY_MS },
-        'Kafka not reachable at start; retrying',
+        'Kafka not usable at start; retrying',
       );
       this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);
     }
