@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BILLWERK_TOPICS } from '@app/contracts';
+import {
+  AUDIT_CHECKPOINTS_TOPIC,
+  AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+  BILLWERK_TOPICS,
+} from '@app/contracts';
 import { parse } from 'yaml';
 import {
   AuditDatabaseEnvironment,
@@ -279,8 +283,21 @@ describe('docker-compose.yml', () => {
       (match) => match[1],
     );
     expect(new Set(created)).toEqual(
-      new Set([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC, AUDIT_DLQ_TOPIC, RETENTION_DLQ_TOPIC]),
+      new Set([
+        ...BILLWERK_TOPICS,
+        RETENTION_ACTIONS_TOPIC,
+        AUDIT_DLQ_TOPIC,
+        RETENTION_DLQ_TOPIC,
+        AUDIT_CHECKPOINTS_TOPIC,
+      ]),
     );
+  });
+
+  it('creates the checkpoint topic compacted, with the settings the audit app would give it', () => {
+    const script = JSON.stringify(compose.services['init-topics'].command);
+    for (const [name, value] of Object.entries(AUDIT_CHECKPOINTS_TOPIC_CONFIG)) {
+      expect(script).toContain(`--config ${name}=${value}`);
+    }
   });
 
   it('passes docker-compose config when that tool is installed', () => {
