@@ -203,4 +203,15 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
       checkpoint: { seq: rows[ROWS - 1].seq, state: 'TRUNCATED' },
     });
   });
+
+  it('reports a record under its keys on the checkpoint topic that is no checkpoint', async () => {
+    const audit = await verifiedThenUnguarded();
+    await produce(kafka, AUDIT_CHECKPOINTS_TOPIC, [
+      { key: `${groupId}/${topic}/0`, value: '{"seq":"999999"}' },
+    ]);
+    const report = await audit.verify({ full: false });
+    expect(report).toMatchObject({ ok: false, checkpoints: { read: true, malformed: 1 } });
+    // The chain and its last real checkpoint still hold.
+    expect(only(report.partitions)).toMatchObject({ ok: true, checkpoint: { state: 'MATCHED' } });
+  });
 });
