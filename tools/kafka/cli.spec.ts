@@ -1,11 +1,22 @@
-import { parseStartFlags } from './cli';
+import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from '../../libs/contracts/src';
+import { parseStartFlags, startTopics } from './cli';
 import { KafkaLauncherError } from './local-kafka';
 
 describe('kafka:start flags', () => {
   it('starts one node unless --brokers says 3', () => {
-    expect(parseStartFlags([])).toEqual({ nodes: 1 });
-    expect(parseStartFlags(['--brokers', '3'])).toEqual({ nodes: 3 });
-    expect(parseStartFlags(['--brokers', '1'])).toEqual({ nodes: 1 });
+    expect(parseStartFlags([])).toEqual({ nodes: 1, scram: false });
+    expect(parseStartFlags(['--brokers', '3'])).toEqual({ nodes: 3, scram: false });
+    expect(parseStartFlags(['--brokers', '1'])).toEqual({ nodes: 1, scram: false });
+  });
+
+  it('turns SCRAM on with --scram, with or without --brokers', () => {
+    expect(parseStartFlags(['--scram'])).toEqual({ nodes: 1, scram: true });
+    expect(parseStartFlags(['--brokers', '3', '--scram'])).toEqual({ nodes: 3, scram: true });
+  });
+
+  it('creates, with SCRAM, also retention.actions.v1, which audit reads but may not create', () => {
+    expect(startTopics(false)).toEqual([...BILLWERK_TOPICS]);
+    expect(startTopics(true)).toEqual([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC]);
   });
 
   it('refuses other broker counts and unknown options with one line', () => {

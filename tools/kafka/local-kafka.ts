@@ -12,6 +12,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -23,7 +24,23 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { KafkaLauncherError } from './launcher-error';
+import {
+  aclEntries,
+  appliedAcls,
+  applyAcls,
+  clientSasl,
+  javaClientProperties,
+  scramDigest,
+  scramFormatArgs,
+  scramServerSettings,
+  validateScram,
+  type ScramOptions,
+} from './scram';
+
+export { KafkaLauncherError } from './launcher-error';
+export type { ScramOptions } from './scram';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
@@ -44,6 +61,11 @@ export interface LocalKafkaOptions {
   heapMb?: number;
   /** Topics to create once the brokers answer. */
   topics?: Array<{ topic: string; numPartitions: number }>;
+  /**
+   * SASL/SCRAM-SHA-512 on the client listener for these users (created when the storage is
+   * formatted), ACLs from libs/contracts/src/kafka-acls.ts, `admin` the super user.
+   */
+  scram?: ScramOptions;
   log?: (line: string) => void;
 }
 
@@ -68,9 +90,6 @@ export interface RunningKafka {
   nodes: RunningNode[];
 }
 
-/** A missing prerequisite or a bad option; its message is the one line to show the user. */
-export class KafkaLauncherError extends Error {}
-
 interface NodeLayout {
   id: number;
   port: number;
@@ -88,6 +107,9 @@ interface Resolved {
   runDir: string;
   heapMb: number;
   nodes: NodeLayout[];
+  scram: ScramOptions | undefined;
+  /** The launcher's own client credentials (the super user's) in SCRAM mode. */
+  sasl: SASLOptions | undefined;
   log: (line: string) => void;
 }
 
@@ -125,6 +147,7 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
       `controller port ${clash.controllerPort} is also a client port (${clientPorts.join(', ')}): set another KAFKA_CONTROLLER_PORT`,
     );
   }
+  if (options.scram) validateScram(options.scram);
   return {
     version: options.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION,
     port,
@@ -132,6 +155,8 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
     runDir,
     heapMb: options.heapMb ?? Number(process.env.KAFKA_HEAP_MB ?? (nodeCount === 1 ? 512 : 384)),
     nodes,
+    scram: options.scram,
+    sasl: options.scram && clientSasl(options.scram),
     log: options.log ?? ((line) => process.stderr.write(`[kafka] ${line}\n`)),
   };
 }
@@ -235,14 +260,15 @@ function replication(nodeCount: number): { factor: number; minInsync: number } {
 
 function serverProperties(o: Resolved, node: NodeLayout): string {
   const { factor, minInsync } = replication(o.nodes.length);
+  const client = o.scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': o.nodes
       .map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`)
       .join(','),
-    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    listeners: `${client}://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `${client}://127.0.0.1:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -261,6 +287,7 @@ function serverProperties(o: Resolved, node: NodeLayout): string {
     'num.network.threads': 2,
     'num.io.threads': 2,
     'auto.create.topics.enable': 'false',
+    ...(o.scram && scramServerSettings(o.scram)),
   };
   if (isKafka4(o.version)) {
     settings['share.coordinator.state.topic.replication.factor'] = factor;
@@ -337,10 +364,11 @@ function address(node: NodeLayout): string {
 }
 
 /** No retries for probes; creating topics retries, as a cluster's metadata spreads in moments. */
-function adminClient(brokers: string, retries = 0): Kafka {
+function adminClient(brokers: string, sasl: SASLOptions | undefined, retries = 0): Kafka {
   return new Kafka({
     clientId: 'local-kafka-launcher',
     brokers: brokers.split(','),
+    sasl,
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { retries },
@@ -349,8 +377,8 @@ function adminClient(brokers: string, retries = 0): Kafka {
 }
 
 /** How many brokers the cluster has registered, as the broker at `brokers` says; 0 if it does not answer. */
-async function registeredBrokers(brokers: string): Promise<number> {
-  const admin = adminClient(brokers).admin();
+async function registeredBrokers(brokers: string, sasl?: SASLOptions): Promise<number> {
+  const admin = adminClient(brokers, sasl).admin();
   try {
     await admin.connect();
     return (await admin.describeCluster()).brokers.length;
@@ -361,9 +389,9 @@ async function registeredBrokers(brokers: string): Promise<number> {
   }
 }
 
-/** Whether a broker answers a metadata request at `brokers` right now. */
-export async function kafkaAnswers(brokers: string): Promise<boolean> {
-  return (await registeredBrokers(brokers)) > 0;
+/** Whether a broker answers a metadata request at `brokers` right now (as `sasl`'s user, if set). */
+export async function kafkaAnswers(brokers: string, sasl?: SASLOptions): Promise<boolean> {
+  return (await registeredBrokers(brokers, sasl)) > 0;
 }
 
 async function createTopics(
@@ -372,7 +400,7 @@ async function createTopics(
   topics: Array<{ topic: string; numPartitions: number }>,
 ): Promise<void> {
   const { factor, minInsync } = replication(o.nodes.length);
-  const admin = adminClient(brokers, 8).admin();
+  const admin = adminClient(brokers, o.sasl, 8).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -397,7 +425,7 @@ async function createTopics(
     await admin.disconnect();
   }
   const names = topics.map((t) => t.topic);
-  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), names)));
+  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), o.sasl, names)));
 }
 
 /**
@@ -405,10 +433,14 @@ async function createTopics(
  * topic moments apart, and KafkaJS's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION
  * from one that has not yet: clients asking right after start would get it too.
  */
-async function waitForLeaders(broker: string, topics: string[]): Promise<void> {
+async function waitForLeaders(
+  broker: string,
+  sasl: SASLOptions | undefined,
+  topics: string[],
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const admin = adminClient(broker).admin();
+    const admin = adminClient(broker, sasl).admin();
     const led = await admin
       .connect()
       .then(() => admin.fetchTopicMetadata({ topics }))
@@ -431,6 +463,12 @@ async function waitForLeaders(broker: string, topics: string[]): Promise<void> {
 interface FormatRecord {
   clusterId: string;
   nodes: number;
+  /** Digest of the SCRAM users and passwords formatted in; null without SCRAM. */
+  scram: string | null;
+}
+
+function describeFormat(nodes: number, scram: string | null): string {
+  return `${nodes} node(s) ${scram === null ? 'without SCRAM' : 'with SCRAM users'}`;
 }
 
 function formatRecordFile(o: Resolved): string {
@@ -442,18 +480,25 @@ function existingFormat(o: Resolved): FormatRecord | undefined {
   const file = formatRecordFile(o);
   let record: FormatRecord | undefined;
   if (existsSync(file)) {
-    record = JSON.parse(readFileSync(file, 'utf8')) as FormatRecord;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<FormatRecord>;
+    record = stored as FormatRecord;
+    record.scram = stored.scram ?? null;
   } else {
     // A single node's storage from before clusters existed has no record: adopt it.
     const meta = join(o.runDir, 'data', 'meta.properties');
     const clusterId = existsSync(meta)
       ? /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]
       : undefined;
-    if (clusterId !== undefined) record = { clusterId, nodes: 1 };
+    if (clusterId !== undefined) record = { clusterId, nodes: 1, scram: null };
   }
-  if (record !== undefined && record.nodes !== o.nodes.length) {
+  const scram = o.scram ? scramDigest(o.scram) : null;
+  if (record !== undefined && (record.nodes !== o.nodes.length || record.scram !== scram)) {
+    const wanted =
+      record.scram !== null && scram !== null
+        ? 'other SCRAM users or passwords'
+        : describeFormat(o.nodes.length, scram);
     throw new KafkaLauncherError(
-      `${o.runDir} holds the storage of ${record.nodes} node(s), not ${o.nodes.length}: stop it (npm run kafka:stop), delete that folder (its topics go with it), or use another KAFKA_PORT`,
+      `${o.runDir} holds the storage of ${describeFormat(record.nodes, record.scram)}, not ${wanted}: stop it (npm run kafka:stop), delete that folder (its topics go with it), or use another KAFKA_PORT`,
     );
   }
   return record;
@@ -462,13 +507,18 @@ function existingFormat(o: Resolved): FormatRecord | undefined {
 function formatFor(o: Resolved): FormatRecord {
   const existing = existingFormat(o);
   if (existing !== undefined) return existing;
-  const record: FormatRecord = { clusterId: newClusterId(), nodes: o.nodes.length };
+  const record: FormatRecord = {
+    clusterId: newClusterId(),
+    nodes: o.nodes.length,
+    scram: o.scram ? scramDigest(o.scram) : null,
+  };
   mkdirSync(o.runDir, { recursive: true });
   writeFileSync(formatRecordFile(o), JSON.stringify(record));
   return record;
 }
 
-async function java(args: string[]): Promise<string> {
+/** Runs a Java tool; `what` names it in errors, which never echo arguments (they hold passwords). */
+async function java(what: string, args: string[]): Promise<string> {
   try {
     return (await execFileAsync('java', args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (error) {
@@ -478,7 +528,7 @@ async function java(args: string[]): Promise<string> {
       message: string;
     };
     const output = `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-    throw new KafkaLauncherError(`java ${args.slice(-6).join(' ')} failed: ${output || message}`);
+    throw new KafkaLauncherError(`${what} failed: ${output || message}`);
   }
 }
 
@@ -491,11 +541,13 @@ async function launchNode(
 ): Promise<number> {
   mkdirSync(node.dir, { recursive: true });
   const properties = join(node.dir, 'server.properties');
-  writeFileSync(properties, serverProperties(o, node));
+  // 0600: in SCRAM mode it holds the super user's password.
+  writeFileSync(properties, serverProperties(o, node), { mode: 0o600 });
+  chmodSync(properties, 0o600);
   const logging = loggingConfig(o);
   const classpath = `${libs}/*`;
   if (!existsSync(join(node.dir, 'data', 'meta.properties'))) {
-    await java([
+    await java(`formatting the storage of node ${node.id}`, [
       logging.property,
       '-cp',
       classpath,
@@ -505,6 +557,7 @@ async function launchNode(
       record.clusterId,
       '-c',
       properties,
+      ...(o.scram ? scramFormatArgs(o.scram) : []),
     ]);
   }
   const out = openSync(node.logFile, 'a');
@@ -539,7 +592,7 @@ async function launchNode(
 async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Promise<void> {
   const pid = readPid(node.pidFile);
   const deadline = Date.now() + 120_000;
-  while ((await registeredBrokers(address(node))) < brokers) {
+  while ((await registeredBrokers(address(node), o.sasl)) < brokers) {
     if (!alive(pid)) {
       const tail = existsSync(node.logFile)
         ? readFileSync(node.logFile, 'utf8').trim().split('\n').slice(-3)
@@ -561,7 +614,7 @@ async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Prom
 async function launchMissing(o: Resolved, nodes: NodeLayout[]): Promise<number> {
   const down = [];
   for (const node of nodes) {
-    if (await kafkaAnswers(address(node))) continue;
+    if (await kafkaAnswers(address(node), o.sasl)) continue;
     const stale = readPid(node.pidFile);
     if (alive(stale))
       o.log(`node ${node.id} (pid ${stale}) is alive but not answering; waiting for it`);
@@ -605,7 +658,43 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   await Promise.all(o.nodes.map((node) => waitForNode(o, node, o.nodes.length)));
   const kafka = running(o, launched > 0);
   if (options.topics) await createTopics(o, kafka.brokers, options.topics);
+  if (o.sasl) await createAcls(o, kafka.brokers);
   return kafka;
+}
+
+/**
+ * Applies the ACL table as the super user and waits until every node enforces all of it, so a
+ * client right after start is never refused by a node that has not applied them yet.
+ */
+async function createAcls(o: Resolved, brokers: string): Promise<void> {
+  const acl = aclEntries();
+  const admin = adminClient(brokers, o.sasl, 8).admin();
+  await admin.connect();
+  try {
+    await applyAcls(admin, acl);
+  } finally {
+    await admin.disconnect();
+  }
+  const deadline = Date.now() + 60_000;
+  for (const node of o.nodes) {
+    const nodeAdmin = adminClient(address(node), o.sasl, 8).admin();
+    await nodeAdmin.connect();
+    try {
+      while ((await appliedAcls(nodeAdmin)) < acl.length) {
+        if (Date.now() > deadline) {
+          throw new KafkaLauncherError(`node ${node.id} did not apply the ACLs within 60 s`);
+        }
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    } finally {
+      await nodeAdmin.disconnect();
+    }
+  }
+}
+
+/** Where `kafka:start --scram` keeps the generated credentials of the launcher on that port. */
+export function scramCredentialsFile(options: LocalKafkaOptions = {}): string {
+  return join(resolveOptions({ ...options, scram: undefined }).runDir, 'scram-credentials.env');
 }
 
 function nodeLayout(o: Resolved, id: number): NodeLayout {
@@ -684,13 +773,19 @@ export async function activeController(
 ): Promise<number> {
   const o = resolveOptions(options);
   const tools = resolveKafkaTools(o);
-  const status = await java([
+  const commandConfig = join(o.runDir, 'admin-client.properties');
+  if (o.scram) {
+    writeFileSync(commandConfig, javaClientProperties(o.scram), { mode: 0o600 });
+    chmodSync(commandConfig, 0o600);
+  }
+  const status = await java('MetadataQuorumCommand describe --status', [
     loggingConfig(o, true).property,
     '-cp',
     `${tools}/*`,
     'org.apache.kafka.tools.MetadataQuorumCommand',
     '--bootstrap-server',
     brokers ?? o.nodes.map(address).join(','),
+    ...(o.scram ? ['--command-config', commandConfig] : []),
     'describe',
     '--status',
   ]);
