@@ -1,4 +1,4 @@
-/** `npm run kafka:start [-- --brokers 3] [-- --scram] | kafka:stop | kafka:resolve` */
+/** `npm run kafka:start [-- --brokers 3] [--scram] [--tls] | kafka:stop | kafka:resolve` */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
@@ -11,16 +11,18 @@ import {
 } from './local-kafka';
 import { loadOrCreateScramCredentials, topicsReadButNotCreated } from './scram';
 
-const USAGE = 'usage: kafka start [--brokers 1|3] [--scram] | stop | resolve';
+const USAGE = 'usage: kafka start [--brokers 1|3] [--scram] [--tls] | stop | resolve';
 
 export interface StartFlags {
   nodes: number;
   scram: boolean;
+  /** SASL_SSL; implies scram. */
+  tls: boolean;
 }
 
 /** The flags of `kafka:start`; anything else is a usage error. */
 export function parseStartFlags(args: string[]): StartFlags {
-  const flags: StartFlags = { nodes: 1, scram: false };
+  const flags: StartFlags = { nodes: 1, scram: false, tls: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--brokers') {
@@ -30,6 +32,9 @@ export function parseStartFlags(args: string[]): StartFlags {
       }
       flags.nodes = Number(value);
     } else if (arg === '--scram') {
+      flags.scram = true;
+    } else if (arg === '--tls') {
+      flags.tls = true;
       flags.scram = true;
     } else {
       throw new KafkaLauncherError(`unknown option ${arg}; ${USAGE}`);
@@ -53,6 +58,7 @@ async function start(flags: StartFlags): Promise<void> {
     nodes: flags.nodes,
     topics: startTopics(flags.scram).map((topic) => ({ topic, numPartitions: partitions })),
     scram: flags.scram ? { users: loadOrCreateScramCredentials(credentials) } : undefined,
+    tls: flags.tls,
   });
   const where =
     kafka.nodes.length === 1 ? `log: ${kafka.logFile}` : `logs: ${kafka.runDir}/node-*/kafka.log`;
@@ -63,6 +69,9 @@ async function start(flags: StartFlags): Promise<void> {
     process.stdout.write(
       `SASL/SCRAM-SHA-512 with ACLs; each principal's KAFKA_SASL_* settings: ${credentials}\n`,
     );
+  }
+  if (kafka.caFile) {
+    process.stdout.write(`TLS (SASL_SSL): KAFKA_SSL=true KAFKA_SSL_CA_FILE=${kafka.caFile}\n`);
   }
 }
 

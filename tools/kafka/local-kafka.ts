@@ -25,13 +25,20 @@ import {
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import {
+  ensureTlsMaterial,
+  tlsFiles,
+  tlsJavaClientSettings,
+  tlsServerSettings,
+  type TlsFiles,
+} from './tls';
 import { KafkaLauncherError } from './launcher-error';
 import {
   aclEntries,
   appliedAcls,
   applyAcls,
   clientSasl,
-  javaClientProperties,
+  javaClientSettings,
   scramDigest,
   scramFormatArgs,
   scramServerSettings,
@@ -66,6 +73,8 @@ export interface LocalKafkaOptions {
    * formatted), ACLs from libs/contracts/src/kafka-acls.ts, `admin` the super user.
    */
   scram?: ScramOptions;
+  /** SASL_SSL instead of SASL_PLAINTEXT (needs `scram`): a self-signed certificate, see tls.ts. */
+  tls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -88,6 +97,14 @@ export interface RunningKafka {
   logFile: string;
   runDir: string;
   nodes: RunningNode[];
+  /** In TLS mode: the PEM certificate clients must trust. */
+  caFile: string | undefined;
+}
+
+/** How the launcher's own clients connect: as the super user, over TLS in TLS mode. */
+export interface ClientSecurity {
+  sasl?: SASLOptions;
+  ssl?: { ca: string[] };
 }
 
 interface NodeLayout {
@@ -108,8 +125,9 @@ interface Resolved {
   heapMb: number;
   nodes: NodeLayout[];
   scram: ScramOptions | undefined;
-  /** The launcher's own client credentials (the super user's) in SCRAM mode. */
+  /** The super user's client credentials in SCRAM mode. */
   sasl: SASLOptions | undefined;
+  tls: TlsFiles | undefined;
   log: (line: string) => void;
 }
 
@@ -148,6 +166,9 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
     );
   }
   if (options.scram) validateScram(options.scram);
+  if (options.tls && !options.scram) {
+    throw new KafkaLauncherError('tls needs scram: the TLS listener is SASL_SSL');
+  }
   return {
     version: options.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION,
     port,
@@ -157,6 +178,7 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
     nodes,
     scram: options.scram,
     sasl: options.scram && clientSasl(options.scram),
+    tls: options.tls ? tlsFiles(runDir) : undefined,
     log: options.log ?? ((line) => process.stderr.write(`[kafka] ${line}\n`)),
   };
 }
@@ -253,6 +275,20 @@ function resolveKafkaTools(o: Resolved): string {
   return resolveClasspath(o, 'kafka-tools', join(o.cacheDir, `${o.version}-tools`));
 }
 
+function clientProtocol(o: Resolved): 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SASL_SSL' {
+  if (!o.scram) return 'PLAINTEXT';
+  return o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+}
+
+/** How the launcher's clients connect to its brokers. */
+function security(o: Resolved): ClientSecurity {
+  return {
+    sasl: o.sasl,
+    ...(o.tls && { ssl: { ca: [readFileSync(o.tls.caFile, 'utf8')] } }),
+  };
+}
+
+/** Replication factor min(3, nodes); with 3 copies a write needs 2 of them (acks=all). */
 function replication(nodeCount: number): { factor: number; minInsync: number } {
   const factor = Math.min(3, nodeCount);
   return { factor, minInsync: factor === 3 ? 2 : 1 };
@@ -260,7 +296,7 @@ function replication(nodeCount: number): { factor: number; minInsync: number } {
 
 function serverProperties(o: Resolved, node: NodeLayout): string {
   const { factor, minInsync } = replication(o.nodes.length);
-  const client = o.scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const client = clientProtocol(o);
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
@@ -287,7 +323,8 @@ function serverProperties(o: Resolved, node: NodeLayout): string {
     'num.network.threads': 2,
     'num.io.threads': 2,
     'auto.create.topics.enable': 'false',
-    ...(o.scram && scramServerSettings(o.scram)),
+    ...(o.scram && scramServerSettings(o.scram, o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT')),
+    ...(o.tls && tlsServerSettings(o.tls)),
   };
   if (isKafka4(o.version)) {
     settings['share.coordinator.state.topic.replication.factor'] = factor;
@@ -364,11 +401,11 @@ function address(node: NodeLayout): string {
 }
 
 /** No retries for probes; creating topics retries, as a cluster's metadata spreads in moments. */
-function adminClient(brokers: string, sasl: SASLOptions | undefined, retries = 0): Kafka {
+function adminClient(brokers: string, client: ClientSecurity, retries = 0): Kafka {
   return new Kafka({
     clientId: 'local-kafka-launcher',
     brokers: brokers.split(','),
-    sasl,
+    ...client,
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { retries },
@@ -377,8 +414,8 @@ function adminClient(brokers: string, sasl: SASLOptions | undefined, retries = 0
 }
 
 /** How many brokers the cluster has registered, as the broker at `brokers` says; 0 if it does not answer. */
-async function registeredBrokers(brokers: string, sasl?: SASLOptions): Promise<number> {
-  const admin = adminClient(brokers, sasl).admin();
+async function registeredBrokers(brokers: string, client: ClientSecurity): Promise<number> {
+  const admin = adminClient(brokers, client).admin();
   try {
     await admin.connect();
     return (await admin.describeCluster()).brokers.length;
@@ -389,9 +426,9 @@ async function registeredBrokers(brokers: string, sasl?: SASLOptions): Promise<n
   }
 }
 
-/** Whether a broker answers a metadata request at `brokers` right now (as `sasl`'s user, if set). */
-export async function kafkaAnswers(brokers: string, sasl?: SASLOptions): Promise<boolean> {
-  return (await registeredBrokers(brokers, sasl)) > 0;
+/** Whether a broker answers a metadata request at `brokers` right now. */
+export async function kafkaAnswers(brokers: string, client: ClientSecurity = {}): Promise<boolean> {
+  return (await registeredBrokers(brokers, client)) > 0;
 }
 
 async function createTopics(
@@ -400,7 +437,7 @@ async function createTopics(
   topics: Array<{ topic: string; numPartitions: number }>,
 ): Promise<void> {
   const { factor, minInsync } = replication(o.nodes.length);
-  const admin = adminClient(brokers, o.sasl, 8).admin();
+  const admin = adminClient(brokers, security(o), 8).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -425,7 +462,7 @@ async function createTopics(
     await admin.disconnect();
   }
   const names = topics.map((t) => t.topic);
-  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), o.sasl, names)));
+  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), security(o), names)));
 }
 
 /**
@@ -435,12 +472,12 @@ async function createTopics(
  */
 async function waitForLeaders(
   broker: string,
-  sasl: SASLOptions | undefined,
+  client: ClientSecurity,
   topics: string[],
 ): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const admin = adminClient(broker, sasl).admin();
+    const admin = adminClient(broker, client).admin();
     const led = await admin
       .connect()
       .then(() => admin.fetchTopicMetadata({ topics }))
@@ -519,8 +556,12 @@ function formatFor(o: Resolved): FormatRecord {
 
 /** Runs a Java tool; `what` names it in errors, which never echo arguments (they hold passwords). */
 async function java(what: string, args: string[]): Promise<string> {
+  return run('java', what, args);
+}
+
+async function run(command: string, what: string, args: string[]): Promise<string> {
   try {
-    return (await execFileAsync('java', args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
+    return (await execFileAsync(command, args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (error) {
     const { stderr, stdout, message } = error as {
       stderr?: string;
@@ -592,7 +633,7 @@ async function launchNode(
 async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Promise<void> {
   const pid = readPid(node.pidFile);
   const deadline = Date.now() + 120_000;
-  while ((await registeredBrokers(address(node), o.sasl)) < brokers) {
+  while ((await registeredBrokers(address(node), security(o))) < brokers) {
     if (!alive(pid)) {
       const tail = existsSync(node.logFile)
         ? readFileSync(node.logFile, 'utf8').trim().split('\n').slice(-3)
@@ -614,7 +655,7 @@ async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Prom
 async function launchMissing(o: Resolved, nodes: NodeLayout[]): Promise<number> {
   const down = [];
   for (const node of nodes) {
-    if (await kafkaAnswers(address(node), o.sasl)) continue;
+    if (await kafkaAnswers(address(node), security(o))) continue;
     const stale = readPid(node.pidFile);
     if (alive(stale))
       o.log(`node ${node.id} (pid ${stale}) is alive but not answering; waiting for it`);
@@ -644,6 +685,7 @@ function running(o: Resolved, started: boolean): RunningKafka {
     logFile: nodes[0].logFile,
     runDir: o.runDir,
     nodes,
+    caFile: o.tls?.caFile,
   };
 }
 
@@ -654,6 +696,7 @@ function running(o: Resolved, started: boolean): RunningKafka {
 export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<RunningKafka> {
   const o = resolveOptions(options);
   existingFormat(o);
+  if (o.tls) await ensureTlsMaterial(o.tls, run);
   const launched = await launchMissing(o, o.nodes);
   await Promise.all(o.nodes.map((node) => waitForNode(o, node, o.nodes.length)));
   const kafka = running(o, launched > 0);
@@ -668,7 +711,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
  */
 async function createAcls(o: Resolved, brokers: string): Promise<void> {
   const acl = aclEntries();
-  const admin = adminClient(brokers, o.sasl, 8).admin();
+  const admin = adminClient(brokers, security(o), 8).admin();
   await admin.connect();
   try {
     await applyAcls(admin, acl);
@@ -677,7 +720,7 @@ async function createAcls(o: Resolved, brokers: string): Promise<void> {
   }
   const deadline = Date.now() + 60_000;
   for (const node of o.nodes) {
-    const nodeAdmin = adminClient(address(node), o.sasl, 8).admin();
+    const nodeAdmin = adminClient(address(node), security(o), 8).admin();
     await nodeAdmin.connect();
     try {
       while ((await appliedAcls(nodeAdmin)) < acl.length) {
@@ -712,6 +755,7 @@ export async function startKafkaNode(options: LocalKafkaOptions, id: number): Pr
   if (existingFormat(o) === undefined) {
     throw new KafkaLauncherError(`no storage in ${o.runDir}: start the whole cluster first`);
   }
+  if (o.tls) await ensureTlsMaterial(o.tls, run);
   await launchMissing(o, [node]);
   await waitForNode(o, node, 1);
   return running(o, true).nodes[id - 1];
@@ -775,7 +819,12 @@ export async function activeController(
   const tools = resolveKafkaTools(o);
   const commandConfig = join(o.runDir, 'admin-client.properties');
   if (o.scram) {
-    writeFileSync(commandConfig, javaClientProperties(o.scram), { mode: 0o600 });
+    const settings = {
+      ...javaClientSettings(o.scram, o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'),
+      ...(o.tls && tlsJavaClientSettings(o.tls)),
+    };
+    const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+    writeFileSync(commandConfig, lines.join('\n'), { mode: 0o600 });
     chmodSync(commandConfig, 0o600);
   }
   const status = await java('MetadataQuorumCommand describe --status', [

@@ -69,14 +69,17 @@ export function scramFormatArgs(scram: ScramOptions): string[] {
  * static JAAS user: SCRAM credentials live in the metadata log, which controllers serve rather
  * than read before they authenticate, so Kafka does not support SCRAM there.
  */
-export function scramServerSettings(scram: ScramOptions): Record<string, string> {
+export function scramServerSettings(
+  scram: ScramOptions,
+  listener: 'SASL_PLAINTEXT' | 'SASL_SSL',
+): Record<string, string> {
   const password = scram.users[KAFKA_SUPER_USER];
   return {
-    'listener.security.protocol.map': 'CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
-    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    'listener.security.protocol.map': `CONTROLLER:SASL_PLAINTEXT,${listener}:${listener}`,
+    'inter.broker.listener.name': listener,
     'sasl.enabled.mechanisms': MECHANISM,
     'sasl.mechanism.inter.broker.protocol': MECHANISM,
-    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_SUPER_USER}" password="${password}";`,
+    [`listener.name.${listener.toLowerCase()}.scram-sha-512.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_SUPER_USER}" password="${password}";`,
     'sasl.mechanism.controller.protocol': 'PLAIN',
     'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
     'listener.name.controller.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_SUPER_USER}" password="${password}" user_${KAFKA_SUPER_USER}="${password}";`,
@@ -93,13 +96,16 @@ export function clientSasl(scram: ScramOptions, user: string = KAFKA_SUPER_USER)
   return { mechanism: 'scram-sha-512', username: user, password };
 }
 
-/** A Java client's properties (`--command-config`) for Kafka's tools, as the super user. */
-export function javaClientProperties(scram: ScramOptions): string {
-  return [
-    'security.protocol=SASL_PLAINTEXT',
-    `sasl.mechanism=${MECHANISM}`,
-    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_SUPER_USER}" password="${scram.users[KAFKA_SUPER_USER]}";`,
-  ].join('\n');
+/** A Java client's settings (`--command-config`) for Kafka's tools, as the super user. */
+export function javaClientSettings(
+  scram: ScramOptions,
+  protocol: 'SASL_PLAINTEXT' | 'SASL_SSL',
+): Record<string, string> {
+  return {
+    'security.protocol': protocol,
+    'sasl.mechanism': MECHANISM,
+    'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_SUPER_USER}" password="${scram.users[KAFKA_SUPER_USER]}";`,
+  };
 }
 
 const OPERATIONS = {
