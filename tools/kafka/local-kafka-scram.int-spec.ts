@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import {
   BILLWERK_TOPICS,
   KAFKA_PRINCIPALS,
   RETENTION_ACTIONS_TOPIC,
 } from '../../libs/contracts/src';
-import { startLocalKafka, stopLocalKafka, type RunningKafka } from './local-kafka';
+import { startFreshKafka } from '../../test/support/private-kafka';
+import { stopLocalKafka, type RunningKafka } from './local-kafka';
 
 /** This spec's own broker, formatted afresh each run (its users' passwords are drawn per run). */
 const BROKER = { port: 21192, controllerPort: 21193, heapMb: 384, log: () => undefined };
@@ -43,9 +43,7 @@ async function produce(credentials: SASLOptions | undefined, topic: string, valu
 }
 
 beforeAll(async () => {
-  await stopLocalKafka(BROKER);
-  rmSync(`${__dirname}/../../.cache/kafka/run-${BROKER.port}`, { recursive: true, force: true });
-  kafka = await startLocalKafka({
+  kafka = await startFreshKafka({
     ...BROKER,
     topics: [...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC].map((topic) => ({
       topic,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { KAFKA_PRINCIPALS } from '../../libs/contracts/src';
-import { startLocalKafka, stopLocalKafka, type RunningKafka } from './local-kafka';
+import { startFreshKafka } from '../../test/support/private-kafka';
+import { stopLocalKafka, type RunningKafka } from './local-kafka';
 
 /** This spec's own broker, formatted afresh each run. */
 const BROKER = { port: 21392, controllerPort: 21393, heapMb: 384, log: () => undefined };
@@ -36,9 +37,7 @@ async function produce(config: Partial<KafkaConfig>): Promise<void> {
 }
 
 beforeAll(async () => {
-  await stopLocalKafka(BROKER);
-  rmSync(`${__dirname}/../../.cache/kafka/run-${BROKER.port}`, { recursive: true, force: true });
-  kafka = await startLocalKafka({
+  kafka = await startFreshKafka({
     ...BROKER,
     topics: [{ topic: TOPIC, numPartitions: 1 }],
     scram: { users },

@@ -735,9 +735,14 @@ async function createAcls(o: Resolved, brokers: string): Promise<void> {
   }
 }
 
+/** The folder of storage, pids, logs and secrets of the launcher on that port. */
+export function localKafkaRunDir(options: LocalKafkaOptions = {}): string {
+  return resolveOptions({ ...options, scram: undefined, tls: undefined }).runDir;
+}
+
 /** Where `kafka:start --scram` keeps the generated credentials of the launcher on that port. */
 export function scramCredentialsFile(options: LocalKafkaOptions = {}): string {
-  return join(resolveOptions({ ...options, scram: undefined }).runDir, 'scram-credentials.env');
+  return join(localKafkaRunDir(options), 'scram-credentials.env');
 }
 
 function nodeLayout(o: Resolved, id: number): NodeLayout {
