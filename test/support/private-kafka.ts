@@ -1,4 +1,11 @@
-import { startLocalKafka, stopLocalKafka, type RunningKafka } from '../../tools/kafka/local-kafka';
+import { rmSync } from 'node:fs';
+import {
+  localKafkaRunDir,
+  startLocalKafka,
+  stopLocalKafka,
+  type LocalKafkaOptions,
+  type RunningKafka,
+} from '../../tools/kafka/local-kafka';
 
 /** Ports of a broker only these tests use: apart from the shared one, and free to stop. */
 export const PRIVATE_PORTS = { port: 19192, controllerPort: 19193 };
@@ -31,4 +38,14 @@ export async function startPrivateKafka(
       }
     },
   };
+}
+
+/**
+ * Stops what runs on those private ports, deletes its storage and starts it afresh: for a spec
+ * whose SCRAM passwords are drawn per run (storage keeps the users it was formatted with).
+ */
+export async function startFreshKafka(options: LocalKafkaOptions): Promise<RunningKafka> {
+  await stopLocalKafka(options);
+  rmSync(localKafkaRunDir(options), { recursive: true, force: true });
+  return startLocalKafka(options);
 }
