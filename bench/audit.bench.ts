@@ -4,10 +4,12 @@
  * rows go into an identical table with plain multi-row INSERTs through `pg` (the database's own
  * limit here). Prints both rates and their ratio. Not a test: nothing here asserts.
  *
- * Settings: KAFKA_BROKERS (default 127.0.0.1:9092), BENCH_POSTGRES_URL (an admin URL on the
+ * Settings: KAFKA_BROKERS (default 127.0.0.1:9092) and the apps' KAFKA_SASL_* / KAFKA_SSL*,
+ * BENCH_POSTGRES_URL (an admin URL on the
  * server to bench, default postgres://postgres@127.0.0.1:5432/test), BENCH_EVENTS (200000).
  */
-import { AcknowledgedProducer, createKafka } from '@app/messaging';
+import { loadKafkaClientSettings } from '@app/config';
+import { AcknowledgedProducer, createKafka, kafkaSecurityConfig } from '@app/messaging';
 import { createLogger } from '@app/observability';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,7 +26,8 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PARTITIONS = 3;
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const KAFKA = loadKafkaClientSettings(process.env);
+const BROKERS = KAFKA.brokers;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const INSERT_ROWS = 1000;
 /** Messages per partition per produce request: stays under the broker's 1 MiB batch limit. */
@@ -123,7 +126,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
       { migrate: true },
     );
     const logger = createLogger('audit-bench', 'warn');
-    const kafka = createKafka({ brokers: BROKERS, clientId: 'audit-bench' }, logger);
+    const kafka = createKafka({ ...KAFKA, clientId: 'audit-bench' }, logger);
     const deadLetters = new AcknowledgedProducer(kafka, logger);
     const metrics = new AuditMetrics();
     const consumer = new AuditConsumer(
@@ -247,6 +250,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({
     clientId: 'audit-bench-fill',
     brokers: BROKERS,
+    ...kafkaSecurityConfig(KAFKA.security),
     logLevel: logLevel.WARN,
   });
   const topic = `bench.audit.${randomBytes(4).toString('hex')}`;

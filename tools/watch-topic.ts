@@ -1,4 +1,6 @@
 /** `npm run watch -- <topic> [--from-beginning]`: prints a topic's events as they arrive. */
+import { exitOnStartupError, loadKafkaClientSettings } from '@app/config';
+import { kafkaSecurityConfig } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
@@ -6,9 +8,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const topic = args.find((arg) => !arg.startsWith('--'));
   if (!topic) throw new Error('usage: npm run watch -- <topic> [--from-beginning]');
+  // The apps' own settings (KAFKA_BROKERS, KAFKA_SASL_*, KAFKA_SSL*), validated the same way.
+  const { brokers, security } = loadKafkaClientSettings(process.env);
   const kafka = new Kafka({
     clientId: 'watch-topic',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    brokers,
+    ...kafkaSecurityConfig(security),
     logLevel: logLevel.ERROR,
   });
   const consumer = kafka.consumer({ groupId: `watch-${randomUUID()}` });
@@ -26,7 +31,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupError('watch', error));

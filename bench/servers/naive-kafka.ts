@@ -2,13 +2,17 @@
  * Baseline (b): what a quick hand-written receiver does: one KafkaJS send with acks=all per
  * request, answered when Kafka acknowledged.
  */
+import { loadKafkaClientSettings } from '@app/config';
+import { kafkaSecurityConfig } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
+const { brokers, security } = loadKafkaClientSettings(process.env);
 const kafka = new Kafka({
   clientId: 'bench-naive',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  brokers,
+  ...kafkaSecurityConfig(security),
   logLevel: logLevel.NOTHING,
 });
 const producer = kafka.producer();

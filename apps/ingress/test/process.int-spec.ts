@@ -113,4 +113,44 @@ describe('the ingress process', () => {
     expect(exit.stdout).toContain('request rejected');
     expect(exit.stdout + exit.stderr).not.toContain(secret);
   });
+
+  it('stays unready when the broker does not take its Kafka credentials, and never logs the password', async () => {
+    const port = await freePort();
+    const password = 'kafka-sasl-password-42';
+    const exit = await runIngress(
+      {
+        INGRESS_PORT: String(port),
+        INGRESS_HOST: '127.0.0.1',
+        // The shared test broker has no SASL listener, so the handshake is refused.
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'ingress',
+        KAFKA_SASL_PASSWORD: password,
+      },
+      async (listening) => {
+        // Long enough for the first start-up attempt and its KafkaJS retries to give up.
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        const ready = await fetch(`http://127.0.0.1:${listening}/health/ready`);
+        expect(ready.status).toBe(503);
+        const hook = await fetch(`http://127.0.0.1:${listening}/billwerk-hook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            Event: 'CustomerCreated',
+            CustomerId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+          }),
+        });
+        expect(hook.status).toBe(503);
+      },
+      port,
+    );
+    expect(exit.code).toBe(0);
+    const lines = exit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines.find((l) => l.msg === 'Kafka not usable at start; hooks are answered 503 until it is'),
+    ).toMatchObject({ level: 'error', err: expect.stringMatching(/SASL/) });
+    expect(exit.stdout + exit.stderr).not.toContain(password);
+  });
 });

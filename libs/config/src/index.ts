@@ -1,2 +1,3 @@
 export * from './settings';
 export * from './validate-environment';
+export * from './kafka-settings';

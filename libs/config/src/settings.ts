@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { ConfigValidationError } from './validate-environment';
 
 /** An integer environment setting within [min, max] (environment values arrive as text). */
@@ -10,6 +10,22 @@ export function IntegerSetting(min: number, max: number): PropertyDecorator {
     Min(min)(target, property);
     Max(max)(target, property);
   };
+}
+
+/**
+ * A setting checked against the whole environment: `problem` says what is wrong with the value
+ * (the message after the setting's name), or undefined when it is fine. Runs for unset values too.
+ */
+export function SettingRule<E extends object>(
+  problem: (value: unknown, env: E) => string | undefined,
+): PropertyDecorator {
+  return ValidateBy({
+    name: 'settingRule',
+    validator: {
+      validate: (value: unknown, args) => problem(value, args?.object as E) === undefined,
+      defaultMessage: (args) => (args ? (problem(args.value, args.object as E) ?? '') : ''),
+    },
+  });
 }
 
 /**

@@ -1,11 +1,39 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+
+export const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** How the client authenticates and encrypts; empty means PLAINTEXT without SASL. */
+export interface KafkaSecurity {
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** TLS to every broker; `ca` (PEM) replaces Node's trusted CAs when given. */
+  ssl?: { ca?: string };
+}
 
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
+  security?: KafkaSecurity;
   /** Per-request timeout; short enough that a dead broker is noticed before billwerk gives up. */
   requestTimeoutMs?: number;
+}
+
+/** The KafkaJS `sasl`/`ssl` options for `security`; every client of the bridge maps it here. */
+export function kafkaSecurityConfig(
+  security: KafkaSecurity = {},
+): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  const { sasl, ssl } = security;
+  return {
+    // A copy: the three mechanisms take the same fields, which KafkaJS types per mechanism.
+    ...(sasl && { sasl: { ...sasl } as SASLOptions }),
+    ...(ssl && { ssl: ssl.ca === undefined ? true : { ca: [ssl.ca] } }),
+  };
+}
+
+/** The principal the brokers' ACLs see for `security` (the broker's name for "no SASL"). */
+export function kafkaPrincipal(security: KafkaSecurity = {}): string {
+  return `User:${security.sasl?.username ?? 'ANONYMOUS'}`;
 }
 
 /**
@@ -30,8 +58,11 @@ export function createKafka(options: KafkaConnectionOptions, logger: Logger): Ka
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...kafkaSecurityConfig(options.security),
     connectionTimeout: 3000,
     requestTimeout: options.requestTimeoutMs ?? 5000,
+    // KafkaJS waits 10 s by default: as long as billwerk waits for the whole hook.
+    authenticationTimeout: options.requestTimeoutMs ?? 5000,
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     logLevel: logLevel.WARN,
     logCreator:
@@ -42,11 +73,4 @@ export function createKafka(options: KafkaConnectionOptions, logger: Logger): Ka
         kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
       },
   });
-}
-
-export function parseBrokers(list: string): string[] {
-  return list
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker !== '');
 }

@@ -1,22 +1,119 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
-  replicationFactor: number;
+  /** Unset: min(3, brokers in the cluster). */
+  replicationFactor?: number;
+  /** Topic configs beside (or overriding) the durability ones `ensureTopics` sets. */
+  configEntries?: Record<string, string>;
 }
 
-/** Creates the topics that are missing; existing topics are left exactly as they are. */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<string[]> {
+export interface EnsureTopicsOptions {
+  /** Who asks (`User:<name>`), for the error when the cluster refuses to create a topic. */
+  principal?: string;
+}
+
+/** As many replicas as there are brokers, up to 3: one broker may fail without losing an ack. */
+export function defaultReplicationFactor(brokers: number): number {
+  return Math.min(3, brokers);
+}
+
+/**
+ * 2 at 3 replicas and more: every acknowledged record is on two brokers, and writes go on while
+ * one is down. At 2 replicas a min ISR of 2 would stop writes whenever either broker is, so 1.
+ */
+export function minInSyncReplicas(replicationFactor: number): number {
+  return replicationFactor >= 3 ? 2 : 1;
+}
+
+/** The cluster refused to create topics the app needs (a secured cluster where an admin does). */
+export class TopicCreationRefusedError extends Error {
+  readonly code = 'KAFKA_TOPIC_CREATION_REFUSED';
+  constructor(
+    readonly topics: string[],
+    readonly principal: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Kafka refused to create the missing topic(s) ${topics.join(', ')} for ${principal} ` +
+        `(${reason}): an admin must create them, or grant ${principal} CREATE on them`,
+    );
+  }
+}
+
+const REFUSALS = new Set(['TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED']);
+
+interface KafkaJsErrorShape {
+  type?: string;
+  topic?: string;
+  errors?: KafkaJsErrorShape[];
+}
+
+/** The topics an authorization error names (all requested ones for a cluster-wide refusal). */
+function refusal(error: unknown, requested: string[]): { topics: string[]; reason: string } | null {
+  const e = error as KafkaJsErrorShape;
+  if (e.type !== undefined && REFUSALS.has(e.type)) return { topics: requested, reason: e.type };
+  const refused = (e.errors ?? []).filter((item) => item.type && REFUSALS.has(item.type));
+  if (refused.length === 0) return null;
+  return {
+    topics: refused.map((item) => item.topic ?? '?'),
+    reason: [...new Set(refused.map((item) => item.type))].join(', '),
+  };
+}
+
+async function brokerCount(admin: Admin): Promise<number> {
+  return (await admin.describeCluster()).brokers.length;
+}
+
+/**
+ * Creates the topics that are missing, with min ISR and unclean election set for durability;
+ * existing topics are left exactly as they are. Only what is missing is created, so an app whose
+ * principal may not create topics starts fine once an admin provisioned them.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: TopicSpec[],
+  options: EnsureTopicsOptions = {},
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length === 0) return [];
+    const clusterDefault = defaultReplicationFactor(await brokerCount(admin));
+    const names = missing.map((spec) => spec.topic);
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => {
+          const replicationFactor = spec.replicationFactor ?? clusterDefault;
+          const configs = {
+            'min.insync.replicas': String(minInSyncReplicas(replicationFactor)),
+            'unclean.leader.election.enable': 'false',
+            ...spec.configEntries,
+          };
+          return {
+            topic: spec.topic,
+            numPartitions: spec.numPartitions,
+            replicationFactor,
+            configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+          };
+        }),
+      });
+    } catch (error) {
+      const refused = refusal(error, names);
+      if (refused) {
+        throw new TopicCreationRefusedError(
+          refused.topics,
+          options.principal ?? 'User:ANONYMOUS',
+          refused.reason,
+        );
+      }
+      throw error;
     }
-    return missing.map((spec) => spec.topic);
+    return names;
   } finally {
     await admin.disconnect();
   }

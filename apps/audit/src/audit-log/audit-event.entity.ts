@@ -76,4 +76,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'text' })
   hash!: string;
+
+  /** The value as consumed; null on rows stored before migration AuditEventsRawValue1764300000000. */
+  @Column({ name: 'raw_value', type: 'text', nullable: true })
+  rawValue!: string | null;
 }

@@ -111,6 +111,13 @@ export class AuditEventDto {
   @ApiProperty({ type: Object }) headers!: Record<string, string | string[]>;
   @ApiProperty({ description: 'SHA-256 chained to the previous row of the same partition' })
   hash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The Kafka record value exactly as consumed, as a JSON string holding its text byte for byte (large integers and number spellings such as 1.50 intact; parse it with a lossless JSON parser if you need them). `data` is the same body parsed, with numbers as doubles. Null for rows stored before values were kept.',
+  })
+  value!: string | null;
 }
 
 export class AuditEventPageDto {

@@ -77,6 +77,7 @@ const COLUMNS = [
   'data',
   'headers',
   'hash',
+  'raw_value',
 ] as const;
 
 /** Rows per SQLite INSERT statement and per event-id look-up: well below its parameter limit. */
@@ -107,6 +108,7 @@ function rowValues(
     dataJson,
     headersJson,
     hash,
+    row.rawValue,
   ];
 }
 
@@ -131,6 +133,7 @@ const POSTGRES_COLUMN_TYPES = [
   'int',
   'jsonb',
   'jsonb',
+  'text',
   'text',
 ];
 const UNNEST_INSERT = `INSERT INTO audit_events (${COLUMNS.join(',')}) SELECT * FROM unnest(${POSTGRES_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(',')})`;
@@ -213,7 +216,7 @@ export class AuditLogRepository {
       fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
     }
     if (this.kind === 'postgres' && fresh.length > 0) {
-      // One array per column: Postgres parses one small statement instead of 16 000 parameters.
+      // One array per column: Postgres parses one small statement instead of 17 000 parameters.
       const columns = COLUMNS.map((_, column) => fresh.map((row) => row[column]));
       await manager.query(UNNEST_INSERT, columns);
     } else {

@@ -72,7 +72,7 @@ export interface CanonicalRow {
  * `canonicalJson` of the record's fields, but `data` and `headers` are serialised once for both
  * the hash and the INSERT. Extra columns (a row read back with its seq) are not part of it.
  */
-export function canonicalRow(record: AuditRecord): CanonicalRow {
+export function canonicalRow(record: Omit<AuditRecord, 'rawValue'>): CanonicalRow {
   const text = JSON.stringify;
   const dataJson = canonicalJson(record.data);
   const headersJson = canonicalJson(record.headers);

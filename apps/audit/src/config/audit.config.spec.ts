@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from '@app/config';
-import { loadAuditConfig, loadAuditDatabaseConfig } from './audit.config';
+import { loadAuditConfig, loadAuditDatabaseConfig, loadAuditReplayConfig } from './audit.config';
 
 const TOKENS = 'first-token-0123456789,second-token-0123456789';
 
@@ -19,9 +19,10 @@ describe('loadAuditConfig', () => {
       migrateOnStart: true,
       kafka: {
         brokers: ['127.0.0.1:9092'],
+        security: {},
         groupId: 'billwerk-audit',
         partitions: 3,
-        replicationFactor: 1,
+        replicationFactor: undefined,
         partitionsConcurrency: 3,
       },
       retry: { initialMs: 200, maxMs: 30000 },
@@ -41,7 +42,17 @@ describe('loadAuditConfig', () => {
       AUDIT_RETRY_INITIAL_MS: '50',
       AUDIT_RETRY_MAX_MS: '1000',
       AUDIT_DETERMINISTIC_ATTEMPTS: '5',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'audit',
+      KAFKA_SASL_PASSWORD: 'audit-kafka-password',
+      KAFKA_REPLICATION_FACTOR: '2',
     });
+    expect(config.kafka.security.sasl).toEqual({
+      mechanism: 'scram-sha-256',
+      username: 'audit',
+      password: 'audit-kafka-password',
+    });
+    expect(config.kafka.replicationFactor).toBe(2);
     expect(config.deterministicAttempts).toBe(5);
     expect(config.http.port).toBe(4000);
     expect(config.database.url).toBe('postgres://audit@db:5432/audit');
@@ -113,6 +124,21 @@ describe('loadAuditConfig', () => {
       expect(error).toBeInstanceOf(ConfigValidationError);
       expect((error as ConfigValidationError).problems).toEqual([expect.stringMatching(line)]);
     }
+  });
+
+  it('gives the replay tool the same Kafka connection settings, and no topic settings', () => {
+    const { kafka } = loadAuditReplayConfig({
+      KAFKA_BROKERS: 'k1:9092',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'replay',
+      KAFKA_SASL_PASSWORD: 'replay-kafka-password',
+    });
+    expect(kafka).toEqual({
+      brokers: ['k1:9092'],
+      security: {
+        sasl: { mechanism: 'scram-sha-512', username: 'replay', password: 'replay-kafka-password' },
+      },
+    });
   });
 
   it('lets the migration script run without API settings', () => {

@@ -1,12 +1,16 @@
 import {
   ConfigValidationError,
   IntegerSetting,
-  KafkaBrokersSetting,
+  kafkaClientSettings,
+  type KafkaClientSettings,
+  kafkaTopicSettings,
+  type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
+  WithKafkaConnection,
+  WithKafkaTopics,
 } from '@app/config';
-import { parseBrokers } from '@app/messaging';
 import type { DatabaseSettings } from '@app/persistence';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
@@ -44,14 +48,11 @@ export class AuditDatabaseEnvironment {
   LOG_LEVEL: LogLevelName = 'info';
 }
 
-/** What `npm run replay` needs: the database and the brokers. */
-export class AuditReplayEnvironment extends AuditDatabaseEnvironment {
-  @KafkaBrokersSetting()
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
-}
+/** What `npm run replay` needs: the database and the Kafka connection. */
+export class AuditReplayEnvironment extends WithKafkaConnection(AuditDatabaseEnvironment) {}
 
 /** The audit app's environment: names here are a contract with operators (README, settings). */
-export class AuditEnvironment extends AuditReplayEnvironment {
+export class AuditEnvironment extends WithKafkaTopics(AuditReplayEnvironment) {
   /** `production` refuses a database role that could rewrite the log; otherwise it warns. */
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
@@ -71,12 +72,6 @@ export class AuditEnvironment extends AuditReplayEnvironment {
   @IsString()
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must contain letters, digits, . _ - only' })
   AUDIT_GROUP_ID: string = 'billwerk-audit';
-
-  @IntegerSetting(1, 1000)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
-
-  @IntegerSetting(1, 10)
-  KAFKA_REPLICATION_FACTOR: number = 1;
 
   @IntegerSetting(1, 64)
   AUDIT_PARTITIONS_CONCURRENCY: number = 3;
@@ -107,13 +102,11 @@ export interface AuditConfig {
   database: DatabaseSettings;
   migration: AuditMigrationSettings;
   migrateOnStart: boolean;
-  kafka: {
-    brokers: string[];
-    groupId: string;
-    partitions: number;
-    replicationFactor: number;
-    partitionsConcurrency: number;
-  };
+  kafka: KafkaClientSettings &
+    KafkaTopicSettings & {
+      groupId: string;
+      partitionsConcurrency: number;
+    };
   retry: { initialMs: number; maxMs: number };
   /** Attempts of a record failing deterministically before it is dead-lettered. */
   deterministicAttempts: number;
@@ -160,15 +153,11 @@ export function loadAuditDatabaseConfig(env: Record<string, string | undefined>)
 /** Database and brokers (replay CLI); throws ConfigValidationError. */
 export function loadAuditReplayConfig(env: Record<string, string | undefined>): {
   database: DatabaseSettings;
-  brokers: string[];
+  kafka: KafkaClientSettings;
   logLevel: AuditConfig['logLevel'];
 } {
   const e = validateEnvironment(AuditReplayEnvironment, env);
-  return {
-    database: databaseSettings(e),
-    brokers: parseBrokers(e.KAFKA_BROKERS),
-    logLevel: e.LOG_LEVEL,
-  };
+  return { database: databaseSettings(e), kafka: kafkaClientSettings(e), logLevel: e.LOG_LEVEL };
 }
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */
@@ -192,10 +181,9 @@ export function loadAuditConfig(env: Record<string, string | undefined>): AuditC
     migration: migrationSettings(e),
     migrateOnStart: e.AUDIT_MIGRATE_ON_START === 'true',
     kafka: {
-      brokers: parseBrokers(e.KAFKA_BROKERS),
+      ...kafkaClientSettings(e),
+      ...kafkaTopicSettings(e),
       groupId: e.AUDIT_GROUP_ID,
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.AUDIT_PARTITIONS_CONCURRENCY,
     },
     retry: { initialMs: e.AUDIT_RETRY_INITIAL_MS, maxMs: e.AUDIT_RETRY_MAX_MS },

@@ -3,6 +3,7 @@ import {
   createKafka,
   ensureTopics,
   errorMessage,
+  kafkaPrincipal,
   type ConsumerStatus,
 } from '@app/messaging';
 import {
@@ -38,7 +39,14 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     private readonly repository: AuditLogRepository,
     private readonly metrics: AuditMetrics,
   ) {
-    this.kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'billwerk-audit' }, logger);
+    this.kafka = createKafka(
+      {
+        brokers: config.kafka.brokers,
+        security: config.kafka.security,
+        clientId: 'billwerk-audit',
+      },
+      logger,
+    );
     this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
   }
 
@@ -97,6 +105,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
           numPartitions: this.config.kafka.partitions,
           replicationFactor: this.config.kafka.replicationFactor,
         })),
+        { principal: kafkaPrincipal(this.config.kafka.security) },
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
       if (this.stopped) return;
@@ -112,7 +121,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       if (this.stopped) return;
       this.logger.error(
         { err: errorMessage(error), retryInMs: START_RETRY_MS },
-        'Kafka not reachable at start; retrying',
+        'Kafka not usable at start; retrying',
       );
       this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);
     }

@@ -59,6 +59,12 @@ describe('rebuildEnvelope', () => {
 });
 
 describe('replayMessage', () => {
+  it('publishes the stored value byte for byte, and rebuilds it only for rows without one', () => {
+    const { value, row } = publishedAndStored();
+    expect(replayMessage(row, 'replay-1').value).toBe(value);
+    expect(replayMessage({ ...row, rawValue: null }, 'replay-1').value).toBe(rebuildEnvelope(row));
+  });
+
   it('keeps the key and the original headers and marks the replay', () => {
     const { row } = publishedAndStored();
     const message = replayMessage(row, 'replay-1');

@@ -47,7 +47,7 @@ async function execute(command: ReplayCommand, options: ReplayCliOptions): Promi
       : await states.load(command.replayId);
   const { selection } = state;
   const logger = createLogger('audit-replay', config.logLevel);
-  const kafka = createKafka({ brokers: config.brokers, clientId: 'billwerk-audit-replay' }, logger);
+  const kafka = createKafka({ ...config.kafka, clientId: 'billwerk-audit-replay' }, logger);
   const dryRun = command.kind === 'start' && command.dryRun;
   if (!dryRun) await requireTopic(kafka, selection.topic);
   const { dataSource } = await openAuditDatabase(config.database, { migrate: false });

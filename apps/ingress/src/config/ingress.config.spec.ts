@@ -18,7 +18,12 @@ describe('loadIngressConfig', () => {
       production: false,
       http: { host: '0.0.0.0', port: 3000 },
       auth: { basic: [], pathTokens: [] },
-      kafka: { brokers: ['127.0.0.1:9092'], partitions: 3, replicationFactor: 1 },
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        security: {},
+        partitions: 3,
+        replicationFactor: undefined,
+      },
       publisher: {
         ackTimeoutMs: 8000,
         maxPending: 20000,
@@ -56,6 +61,24 @@ describe('loadIngressConfig', () => {
     ]);
     expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
     expect(config.http.port).toBe(8080);
+  });
+
+  it('reads the Kafka security and topic settings every app shares', () => {
+    const { kafka } = loadIngressConfig({
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'ingress',
+      KAFKA_SASL_PASSWORD: 'ingress-kafka-password',
+      KAFKA_SSL: 'true',
+      KAFKA_REPLICATION_FACTOR: '3',
+    });
+    expect(kafka.security).toEqual({
+      sasl: { mechanism: 'scram-sha-512', username: 'ingress', password: 'ingress-kafka-password' },
+      ssl: {},
+    });
+    expect(kafka.replicationFactor).toBe(3);
+    expect(problems({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'x' })).toEqual([
+      'KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set (got nothing)',
+    ]);
   });
 
   it('names each bad setting on its own line', () => {

@@ -1,10 +1,15 @@
 import {
   ConfigValidationError,
   IntegerSetting,
-  KafkaBrokersSetting,
+  kafkaClientSettings,
+  type KafkaClientSettings,
+  kafkaTopicSettings,
+  type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
+  WithKafkaConnection,
+  WithKafkaTopics,
 } from '@app/config';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
@@ -13,7 +18,7 @@ const BASIC_AUTH_LIST = new RegExp(`^${SOURCE}:[^:,]+:[^,]+(,${SOURCE}:[^:,]+:[^
 const PATH_TOKEN_LIST = new RegExp(`^${SOURCE}:[A-Za-z0-9_.~-]+(,${SOURCE}:[A-Za-z0-9_.~-]+)*$`);
 
 /** The ingress's environment: names here are a contract with operators (README, settings). */
-export class IngressEnvironment {
+export class IngressEnvironment extends WithKafkaTopics(WithKafkaConnection(class {})) {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
@@ -22,9 +27,6 @@ export class IngressEnvironment {
 
   @IsString()
   INGRESS_HOST: string = '0.0.0.0';
-
-  @KafkaBrokersSetting()
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsOptional()
   @Matches(BASIC_AUTH_LIST, {
@@ -37,12 +39,6 @@ export class IngressEnvironment {
     message: 'must be comma-separated source:token entries (token: letters, digits, - _ . ~)',
   })
   INGRESS_PATH_TOKENS?: string;
-
-  @IntegerSetting(1, 1000)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
-
-  @IntegerSetting(1, 10)
-  KAFKA_REPLICATION_FACTOR: number = 1;
 
   @IntegerSetting(100, 9000)
   INGRESS_ACK_TIMEOUT_MS: number = 8000;
@@ -101,7 +97,7 @@ export interface IngressConfig {
   production: boolean;
   http: { host: string; port: number };
   auth: { basic: BasicCredential[]; pathTokens: PathToken[] };
-  kafka: { brokers: string[]; partitions: number; replicationFactor: number };
+  kafka: KafkaClientSettings & KafkaTopicSettings;
   publisher: {
     ackTimeoutMs: number;
     maxPending: number;
@@ -181,11 +177,7 @@ export function loadIngressConfig(env: Record<string, string | undefined>): Ingr
     production: e.NODE_ENV === 'production',
     http: { host: e.INGRESS_HOST, port: e.INGRESS_PORT },
     auth: { basic, pathTokens },
-    kafka: {
-      brokers: e.KAFKA_BROKERS.split(','),
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
-    },
+    kafka: { ...kafkaClientSettings(e), ...kafkaTopicSettings(e) },
     publisher: {
       ackTimeoutMs: e.INGRESS_ACK_TIMEOUT_MS,
       maxPending: e.INGRESS_MAX_PENDING,

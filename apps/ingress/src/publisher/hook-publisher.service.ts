@@ -3,6 +3,7 @@ import {
   BatchingPublisher,
   createKafka,
   ensureTopics,
+  kafkaPrincipal,
   type OutgoingMessage,
 } from '@app/messaging';
 import { BILLWERK_TOPICS } from '@app/contracts';
@@ -38,7 +39,11 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
     private readonly metrics: IngressMetrics,
   ) {
     this.kafka = createKafka(
-      { brokers: config.kafka.brokers, clientId: 'billwerk-ingress' },
+      {
+        brokers: config.kafka.brokers,
+        security: config.kafka.security,
+        clientId: 'billwerk-ingress',
+      },
       logger,
     );
     // One lane per send the batching queue may have in flight, so a batch never waits for one.
@@ -103,6 +108,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
           numPartitions: this.config.kafka.partitions,
           replicationFactor: this.config.kafka.replicationFactor,
         })),
+        { principal: kafkaPrincipal(this.config.kafka.security) },
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
       await this.producer.connect();
@@ -111,7 +117,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
     } catch (error) {
       this.logger.error(
         { err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_RETRY_MS },
-        'Kafka not reachable at start; hooks are answered 503 until it is',
+        'Kafka not usable at start; hooks are answered 503 until it is',
       );
       this.retryTimer = setTimeout(() => void this.prepare(), TOPIC_RETRY_MS);
     }

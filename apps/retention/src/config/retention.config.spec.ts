@@ -39,7 +39,11 @@ describe('loadRetentionConfig', () => {
       DATABASE_URL: 'postgres://db/retention',
       KAFKA_BROKERS: 'a:9092,b:9092',
       RETENTION_OFFER_RULES: `${VARIANT}=${DISCOUNT}`,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'retention',
+      KAFKA_SASL_PASSWORD: 'retention-kafka-password',
     });
+    expect(config.kafka.security.sasl?.username).toBe('retention');
     expect(config.http.port).toBe(4001);
     expect(config.apiTokens).toEqual(['token-one-0123456789', 'token-two-0123456789']);
     expect(config.billwerk.baseUrl).toBe('http://127.0.0.1:3003');

@@ -1,10 +1,15 @@
 import {
   ConfigValidationError,
   IntegerSetting,
-  KafkaBrokersSetting,
+  kafkaClientSettings,
+  type KafkaClientSettings,
+  kafkaTopicSettings,
+  type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
+  WithKafkaConnection,
+  WithKafkaTopics,
 } from '@app/config';
 import { resolveBillwerkBaseUrl } from '@app/billwerk-api';
 import type { DatabaseSettings } from '@app/persistence';
@@ -30,7 +35,9 @@ export class RetentionDatabaseEnvironment {
 }
 
 /** Retention's environment: names here are a contract with operators (README, settings). */
-export class RetentionEnvironment extends RetentionDatabaseEnvironment {
+export class RetentionEnvironment extends WithKafkaTopics(
+  WithKafkaConnection(RetentionDatabaseEnvironment),
+) {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
@@ -60,15 +67,6 @@ export class RetentionEnvironment extends RetentionDatabaseEnvironment {
 
   @IntegerSetting(0, 10)
   BILLWERK_MAX_RETRIES: number = 2;
-
-  @KafkaBrokersSetting()
-  KAFKA_BROKERS: string = '127.0.0.1:9092';
-
-  @IntegerSetting(1, 1000)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
-
-  @IntegerSetting(1, 10)
-  KAFKA_REPLICATION_FACTOR: number = 1;
 
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'must be letters, digits, . _ -' })
   RETENTION_GROUP_ID: string = 'billwerk-retention';
@@ -107,14 +105,12 @@ export interface RetentionConfig {
     maxRetries: number;
   };
   database: DatabaseSettings;
-  kafka: {
-    brokers: string[];
-    partitions: number;
-    replicationFactor: number;
-    groupId: string;
-    /** Where a group without committed offsets starts. */
-    start: 'earliest' | 'latest';
-  };
+  kafka: KafkaClientSettings &
+    KafkaTopicSettings & {
+      groupId: string;
+      /** Where a group without committed offsets starts. */
+      start: 'earliest' | 'latest';
+    };
   offerRules: OfferRules;
   reminderDaysBeforeEnd: number;
   /** Payment-problem hooks older than this act only on a problem billwerk still shows. */
@@ -178,9 +174,8 @@ export function loadRetentionConfig(env: Record<string, string | undefined>): Re
     },
     database: databaseSettings(e),
     kafka: {
-      brokers: e.KAFKA_BROKERS.split(','),
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      ...kafkaClientSettings(e),
+      ...kafkaTopicSettings(e),
       groupId: e.RETENTION_GROUP_ID,
       start: e.RETENTION_CONSUMER_START,
     },

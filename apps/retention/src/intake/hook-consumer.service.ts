@@ -105,7 +105,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       await runner.stop().catch(() => undefined);
       this.logger.error(
         { err: error instanceof Error ? error.message : String(error), retryInMs: START_RETRY_MS },
-        'Kafka not reachable; consuming once it is',
+        'Kafka not usable; consuming once it is',
       );
       this.retryStart();
     }

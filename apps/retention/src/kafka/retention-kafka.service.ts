@@ -1,4 +1,10 @@
-import { AcknowledgedProducer, createKafka, ensureTopics, type TopicBatch } from '@app/messaging';
+import {
+  AcknowledgedProducer,
+  createKafka,
+  ensureTopics,
+  kafkaPrincipal,
+  type TopicBatch,
+} from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -25,7 +31,11 @@ export class RetentionKafkaService {
     @Inject(RETENTION_LOGGER) logger: Logger,
   ) {
     this.kafka = createKafka(
-      { brokers: config.kafka.brokers, clientId: 'billwerk-retention' },
+      {
+        brokers: config.kafka.brokers,
+        security: config.kafka.security,
+        clientId: 'billwerk-retention',
+      },
       logger,
     );
     this.producer = new AcknowledgedProducer(this.kafka, logger);
@@ -44,6 +54,7 @@ export class RetentionKafkaService {
         numPartitions: this.config.kafka.partitions,
         replicationFactor: this.config.kafka.replicationFactor,
       })),
+      { principal: kafkaPrincipal(this.config.kafka.security) },
     );
   }
 

@@ -2,13 +2,14 @@ import { createDataSource } from '@app/persistence';
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../../test/support/databases';
 import { auditRecords } from '../../../test/audit-fixtures';
+import { insertLegacyRows } from '../../../test/legacy-rows';
 import { AuditEventEntity } from '../audit-event.entity';
 import { AuditLogRepository } from '../audit-log.repository';
 import { AUDIT_MIGRATIONS } from './index';
 
 jest.setTimeout(60_000);
 
-/** Migration 1764090000002 on a table that already holds rows: nothing lost, chain intact. */
+/** Later migrations on a table that already holds rows: nothing lost, chain intact. */
 describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -34,11 +35,7 @@ describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) 
 
   it('keeps every row, seq and link, and then takes a restarted offset', async () => {
     const before = await open(AUDIT_MIGRATIONS.slice(0, 2));
-    await new AuditLogRepository(before).appendIfAbsent(
-      'billwerk.contract.v1',
-      0,
-      auditRecords(30),
-    );
+    await insertLegacyRows(before, auditRecords(30));
     const rowsBefore = await before.query<unknown[]>(
       'SELECT seq, event_id, hash FROM audit_events ORDER BY seq',
     );
