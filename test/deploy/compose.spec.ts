@@ -52,6 +52,7 @@ const REQUIRED: Record<string, string> = {
   INGRESS_PATH_TOKENS: 'billwerk:compose-test-hook-token',
   RETENTION_API_TOKENS: 'retention-test-token-0123456789',
   AUDIT_API_TOKENS: 'audit-test-token-0123456789',
+  AUDIT_CHAIN_KEY: 'compose-test-audit-chain-key-0123456789',
   BILLWERK_CLIENT_ID: 'compose-test-client',
   BILLWERK_CLIENT_SECRET: 'compose-test-secret',
 };

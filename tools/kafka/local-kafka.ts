@@ -44,6 +44,12 @@ export interface LocalKafkaOptions {
   heapMb?: number;
   /** Topics to create once the brokers answer. */
   topics?: Array<{ topic: string; numPartitions: number }>;
+  /**
+   * A second client listener per node, `PROXIED` on `port + n - 1`, advertised as
+   * `advertisedPort + n - 1`: clients that bootstrap from the advertised ports reach every broker
+   * only there, where a fault test puts TCP proxies (a network fault for some clients only).
+   */
+  proxiedListener?: { port: number; advertisedPort: number };
   log?: (line: string) => void;
 }
 
@@ -88,6 +94,7 @@ interface Resolved {
   runDir: string;
   heapMb: number;
   nodes: NodeLayout[];
+  proxiedListener: LocalKafkaOptions['proxiedListener'];
   log: (line: string) => void;
 }
 
@@ -132,6 +139,7 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
     runDir,
     heapMb: options.heapMb ?? Number(process.env.KAFKA_HEAP_MB ?? (nodeCount === 1 ? 512 : 384)),
     nodes,
+    proxiedListener: options.proxiedListener,
     log: options.log ?? ((line) => process.stderr.write(`[kafka] ${line}\n`)),
   };
 }
@@ -262,6 +270,13 @@ function serverProperties(o: Resolved, node: NodeLayout): string {
     'num.io.threads': 2,
     'auto.create.topics.enable': 'false',
   };
+  if (o.proxiedListener) {
+    const offset = node.id - 1;
+    settings.listeners += `,PROXIED://127.0.0.1:${o.proxiedListener.port + offset}`;
+    settings['advertised.listeners'] +=
+      `,PROXIED://127.0.0.1:${o.proxiedListener.advertisedPort + offset}`;
+    settings['listener.security.protocol.map'] += ',PROXIED:PLAINTEXT';
+  }
   if (isKafka4(o.version)) {
     settings['share.coordinator.state.topic.replication.factor'] = factor;
     settings['share.coordinator.state.topic.min.isr'] = minInsync;

@@ -31,6 +31,12 @@ export async function createAuditApp(
     { database: describeDatabase(config.database), migrationsRun: migrations },
     'audit database open',
   );
+  if (config.chain.devKey) {
+    logger.warn(
+      { chainKeyId: config.chain.keys.active.id },
+      'AUDIT_CHAIN_KEY is unset: chaining with the published development key, which proves nothing against a rewriter (production refuses to start without a key)',
+    );
+  }
   const app = await NestFactory.create<NestFastifyApplication>(
     AuditModule.forRoot(config, logger, dataSource),
     new FastifyAdapter({ logger: false, return503OnClosing: true }),

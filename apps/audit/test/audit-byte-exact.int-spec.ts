@@ -17,7 +17,7 @@ import { openAuditDatabase } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { AuditLogService } from '../src/audit-log/audit-log.service';
 import { EXIT, runReplayCli } from '../src/replay/replay.cli';
-import { billwerkId } from './audit-fixtures';
+import { billwerkId, TEST_CHAIN_KEYS } from './audit-fixtures';
 import { countRows, startAuditConsumer, type RunningConsumer } from './consumer-harness';
 
 jest.setTimeout(120_000);
@@ -77,7 +77,7 @@ describe.each(TEST_DATABASES)('the value as consumed, on %s', (_kind, createData
     await running.stop();
     running = undefined;
 
-    const repository = new AuditLogRepository(dataSource);
+    const repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
     const stored = await repository.findByEventId(id);
     expect(stored?.rawValue).toBe(value);
 

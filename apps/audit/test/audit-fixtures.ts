@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../src/audit-log/audit-record';
+import { ChainKeyRing } from '../src/audit-log/chain-keys';
+
+/** The chain keys every spec chains and verifies with. */
+export const TEST_CHAIN_KEYS = new ChainKeyRing({
+  id: 'test-1',
+  secret: 'test-only-audit-chain-key-0123456789abcdef',
+});
 
 const hex = (n: number): string => n.toString(16).padStart(24, '0');
 

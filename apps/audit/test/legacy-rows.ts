@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AuditRecord } from '../src/audit-log/audit-record';
-import { canonicalRow, chainHash, GENESIS_HASH } from '../src/audit-log/hash-chain';
+import { canonicalRow, GENESIS_HASH, legacyChainHash } from '../src/audit-log/hash-chain';
 
 const LEGACY_COLUMNS =
   'event_id,type,source,subject,contract_id,customer_id,topic,kafka_partition,kafka_offset,' +
@@ -20,7 +20,7 @@ export async function insertLegacyRows(
   let previous = previousHash;
   for (const record of records) {
     const canonical = canonicalRow(record);
-    previous = chainHash(previous, canonical.content);
+    previous = legacyChainHash(previous, canonical.content);
     const values = [
       record.eventId,
       record.type,
@@ -40,7 +40,10 @@ export async function insertLegacyRows(
       previous,
     ];
     const marks = values.map((_, i) => (postgres ? `$${i + 1}` : '?')).join(',');
-    await dataSource.query(`INSERT INTO audit_events (${LEGACY_COLUMNS}) VALUES (${marks})`, values);
+    await dataSource.query(
+      `INSERT INTO audit_events (${LEGACY_COLUMNS}) VALUES (${marks})`,
+      values,
+    );
   }
   return previous;
 }

@@ -157,7 +157,7 @@ describe('ensureTopics', () => {
     });
   });
 
-  it('passes other failures through unchanged', async () => {
+  it('says which topic failed and why, where KafkaJS says only "Topic creation errors"', async () => {
     const admin = new FakeAdmin([], 1);
     const failure = new KafkaJSAggregateError('Topic creation errors', [
       new KafkaJSCreateTopicError(protocolError('INVALID_REPLICATION_FACTOR', 38), 'a.v1'),
@@ -165,6 +165,19 @@ describe('ensureTopics', () => {
     admin.createFailure = failure;
     await expect(
       ensureTopics(kafkaWith(admin), [{ topic: 'a.v1', numPartitions: 3, replicationFactor: 3 }]),
+    ).rejects.toMatchObject({
+      message:
+        'Kafka did not create a.v1: INVALID_REPLICATION_FACTOR (broker) (INVALID_REPLICATION_FACTOR) (the cluster has 1 broker(s))',
+      cause: failure,
+    });
+  });
+
+  it('passes a failure that names no topic through unchanged', async () => {
+    const admin = new FakeAdmin([], 1);
+    const failure = new Error('Connection timeout');
+    admin.createFailure = failure;
+    await expect(
+      ensureTopics(kafkaWith(admin), [{ topic: 'a.v1', numPartitions: 3 }]),
     ).rejects.toBe(failure);
   });
 });

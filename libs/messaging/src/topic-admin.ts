@@ -42,11 +42,27 @@ export class TopicCreationRefusedError extends Error {
   }
 }
 
+/** Kafka refused one or more topics for another reason (a replication factor above the brokers). */
+export class TopicCreationFailedError extends Error {
+  readonly code = 'KAFKA_TOPIC_CREATION_FAILED';
+  constructor(
+    readonly problems: string[],
+    brokers: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Kafka did not create ${problems.join('; ')} (the cluster has ${brokers} broker(s))`,
+      options,
+    );
+  }
+}
+
 const REFUSALS = new Set(['TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED']);
 
 interface KafkaJsErrorShape {
   type?: string;
   topic?: string;
+  message?: string;
   errors?: KafkaJsErrorShape[];
 }
 
@@ -60,6 +76,13 @@ function refusal(error: unknown, requested: string[]): { topics: string[]; reaso
     topics: refused.map((item) => item.topic ?? '?'),
     reason: [...new Set(refused.map((item) => item.type))].join(', '),
   };
+}
+
+/** One `topic: reason` per topic of a per-topic creation error (KafkaJS says only "Topic creation errors"). */
+function perTopicProblems(error: unknown): string[] {
+  return ((error as KafkaJsErrorShape).errors ?? []).map(
+    (item) => `${item.topic ?? '?'}: ${item.message ?? 'unknown error'} (${item.type ?? '?'})`,
+  );
 }
 
 async function brokerCount(admin: Admin): Promise<number> {
@@ -82,7 +105,8 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return [];
-    const clusterDefault = defaultReplicationFactor(await brokerCount(admin));
+    const brokers = await brokerCount(admin);
+    const clusterDefault = defaultReplicationFactor(brokers);
     const names = missing.map((spec) => spec.topic);
     try {
       await admin.createTopics({
@@ -111,6 +135,9 @@ export async function ensureTopics(
           refused.reason,
         );
       }
+      const problems = perTopicProblems(error);
+      if (problems.length > 0)
+        throw new TopicCreationFailedError(problems, brokers, { cause: error });
       throw error;
     }
     return names;

@@ -17,6 +17,8 @@ export interface LocalClusterOptions {
   /** Created with replication factor min(3, nodes), min.insync.replicas 2 at 3. */
   topics?: Array<{ topic: string; numPartitions: number }>;
   scram?: { users: Record<string, string> };
+  /** A second client listener per node for clients behind TCP proxies (see the launcher). */
+  proxiedListener?: LocalKafkaOptions['proxiedListener'];
 }
 
 /** One node of the cluster: freeze(), thaw(), freezeFor(ms), kill(), restart(), stop(), pid, port. */
@@ -62,6 +64,7 @@ export class LocalCluster {
       port: options.port,
       heapMb: options.heapMb,
       topics: options.topics,
+      proxiedListener: options.proxiedListener,
       log: () => undefined,
     };
     if (options.scram) {

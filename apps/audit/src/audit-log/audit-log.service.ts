@@ -14,10 +14,15 @@ import { AuditEventNotFoundError } from './audit-log.errors';
 import { AuditLogRepository } from './audit-log.repository';
 
 function toView(row: AuditEventEntity): AuditEventDto {
-  const view: Partial<AuditEventEntity> & AuditEventDto = { ...row, value: row.rawValue };
+  const view: Partial<AuditEventEntity> & AuditEventDto = {
+    ...row,
+    value: row.rawValue,
+    keyId: row.chainKeyId,
+  };
   // The row's sequence number is an internal position; cursors carry it opaquely.
   delete view.seq;
   delete view.rawValue;
+  delete view.chainKeyId;
   return view;
 }
 

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from '@app/config';
+import { ChainKeyRing, DEV_CHAIN_KEY } from '../audit-log/chain-keys';
 import { loadAuditConfig, loadAuditDatabaseConfig, loadAuditReplayConfig } from './audit.config';
 
 const TOKENS = 'first-token-0123456789,second-token-0123456789';
+const KEY = 'a-chain-key-of-forty-characters-0123456';
+const OLD_KEY = 'the-retired-chain-key-of-forty-chars-012';
 
 describe('loadAuditConfig', () => {
   it('applies the documented defaults', () => {
@@ -27,8 +30,26 @@ describe('loadAuditConfig', () => {
       },
       retry: { initialMs: 200, maxMs: 30000 },
       deterministicAttempts: 3,
+      chain: { keys: new ChainKeyRing(DEV_CHAIN_KEY), devKey: true },
       logLevel: 'info',
     });
+  });
+
+  it('chains with AUDIT_CHAIN_KEY under its id and verifies with the previous keys too', () => {
+    const { chain } = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
+      AUDIT_CHAIN_KEY_ID: '2026-02',
+      AUDIT_CHAIN_PREVIOUS_KEYS: `k1:${OLD_KEY},dev:${DEV_CHAIN_KEY.secret}`,
+    });
+    expect(chain.devKey).toBe(false);
+    expect(chain.keys.active).toEqual({ id: '2026-02', secret: KEY });
+    expect(chain.keys.ids).toEqual(['2026-02', 'k1', 'dev']);
+    expect(chain.keys.secret('k1')?.toString()).toBe(OLD_KEY);
+    expect(
+      loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: KEY }).chain.keys.active.id,
+    ).toBe('k1');
   });
 
   it('reads every setting', () => {
@@ -68,6 +89,7 @@ describe('loadAuditConfig', () => {
     const config = loadAuditConfig({
       AUDIT_API_TOKENS: TOKENS,
       NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
       DATABASE_URL: app,
       AUDIT_MIGRATION_DATABASE_URL: owner,
       AUDIT_APP_ROLE: 'audit_app',
@@ -115,6 +137,30 @@ describe('loadAuditConfig', () => {
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_RETRY_INITIAL_MS: '5000', AUDIT_RETRY_MAX_MS: '1000' },
       /^AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, NODE_ENV: 'production' },
+      /^AUDIT_CHAIN_KEY: production mode \(NODE_ENV=production\) needs a key of at least 32/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: 'short-key' },
+      /^AUDIT_CHAIN_KEY: must be at least 32 characters .*\(got a value that is not shown\)$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY_ID: 'k2' },
+      /^AUDIT_CHAIN_KEY_ID: names AUDIT_CHAIN_KEY, which is unset$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: KEY, AUDIT_CHAIN_PREVIOUS_KEYS: 'k0:short' },
+      /^AUDIT_CHAIN_PREVIOUS_KEYS: must be comma-separated id:key .*not shown\)$/,
+    ],
+    [
+      {
+        AUDIT_API_TOKENS: TOKENS,
+        AUDIT_CHAIN_KEY: KEY,
+        AUDIT_CHAIN_PREVIOUS_KEYS: `k1:${OLD_KEY}`,
+      },
+      /^AUDIT_CHAIN_PREVIOUS_KEYS: key id k1 is listed twice \(the active key is k1\)$/,
     ],
   ])('rejects %p with one line naming the setting', (env, line) => {
     try {

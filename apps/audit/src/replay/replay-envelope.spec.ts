@@ -29,7 +29,7 @@ function publishedAndStored(): { value: string; row: AuditEventEntity } {
   if (!parsed.ok) throw new Error(parsed.problem);
   // Read back from the store, `data` is in its stored canonical form: keys sorted.
   const data = JSON.parse(canonicalJson(parsed.record.data)) as unknown;
-  return { value, row: { ...parsed.record, data, seq: '1', hash: 'h' } };
+  return { value, row: { ...parsed.record, data, seq: '1', hash: 'h', chainKeyId: 'k1' } };
 }
 
 describe('rebuildEnvelope', () => {

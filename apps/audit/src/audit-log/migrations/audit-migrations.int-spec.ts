@@ -1,7 +1,7 @@
 import { createDataSource } from '@app/persistence';
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../../test/support/databases';
-import { auditRecords } from '../../../test/audit-fixtures';
+import { auditRecords, TEST_CHAIN_KEYS } from '../../../test/audit-fixtures';
 import { insertLegacyRows } from '../../../test/legacy-rows';
 import { AuditEventEntity } from '../audit-event.entity';
 import { AuditLogRepository } from '../audit-log.repository';
@@ -42,15 +42,19 @@ describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) 
     await before.destroy();
 
     dataSource = await open(AUDIT_MIGRATIONS);
-    const repository = new AuditLogRepository(dataSource);
+    const repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
     expect(
       await dataSource.query<unknown[]>(
         'SELECT seq, event_id, hash FROM audit_events ORDER BY seq',
       ),
     ).toEqual(rowsBefore);
-    // Offsets 0–29 again with new events: stored, and the chain continues.
+    // Offsets 0–29 again with new events: stored, and the chain continues, keyed now.
     const outcome = await repository.appendIfAbsent('billwerk.contract.v1', 0, auditRecords(5));
     expect(outcome).toMatchObject({ written: 5, duplicates: 0, offsetRegression: { count: 5 } });
+    const kinds = await dataSource.query<
+      Array<{ keyed: string | number; valued: string | number }>
+    >('SELECT COUNT(chain_key_id) AS keyed, COUNT(raw_value) AS valued FROM audit_events');
+    expect(kinds.map((k) => [Number(k.keyed), Number(k.valued)])).toEqual([[5, 5]]);
     expect(await repository.verify()).toEqual([
       expect.objectContaining({
         topic: 'billwerk.contract.v1',

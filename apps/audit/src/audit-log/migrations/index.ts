@@ -2,6 +2,7 @@ import { CreateAuditEvents1764090000000 } from './1764090000000-create-audit-eve
 import { AuditEventsAppendOnly1764090000001 } from './1764090000001-audit-events-append-only';
 import { AuditEventsDedupeByEventId1764090000002 } from './1764090000002-audit-events-dedupe-by-event-id';
 import { AuditEventsRawValue1764300000000 } from './1764300000000-audit-events-raw-value';
+import { AuditEventsKeyedChain1764300000001 } from './1764300000001-audit-events-keyed-chain';
 
 /** In order; every dialect runs the same list. */
 export const AUDIT_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const AUDIT_MIGRATIONS = [
   AuditEventsAppendOnly1764090000001,
   AuditEventsDedupeByEventId1764090000002,
   AuditEventsRawValue1764300000000,
+  AuditEventsKeyedChain1764300000001,
 ];
