@@ -16,7 +16,13 @@ import {
   openAuditDatabase,
 } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
-import { auditRecords, billwerkId, cloudEventJson } from './audit-fixtures';
+import {
+  auditRecords,
+  billwerkId,
+  cloudEventJson,
+  TEST_CHAIN_KEYS,
+  TEST_CHAIN_KEY_ENV,
+} from './audit-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -90,7 +96,7 @@ describe('audit database roles on PostgreSQL', () => {
   });
 
   it('lets the app role append and read through the repository', async () => {
-    const repository = new AuditLogRepository(app);
+    const repository = new AuditLogRepository(app, TEST_CHAIN_KEYS);
     // A topic of its own: the app process below audits billwerk.contract.v1 into this database.
     const topic = 'audit.roles.test.v1';
     const outcome = await repository.appendIfAbsent(
@@ -194,6 +200,7 @@ describe('audit database roles on PostgreSQL', () => {
     try {
       const config = loadAuditConfig({
         NODE_ENV: 'production',
+        ...TEST_CHAIN_KEY_ENV,
         AUDIT_API_TOKENS: TOKEN,
         DATABASE_URL: fresh.appUrl,
         AUDIT_MIGRATION_DATABASE_URL: fresh.ownerUrl,
@@ -216,6 +223,7 @@ describe('audit database roles on PostgreSQL', () => {
   describe('the audit app process', () => {
     const env = (databaseUrl: string): Record<string, string> => ({
       NODE_ENV: 'production',
+      ...TEST_CHAIN_KEY_ENV,
       DATABASE_URL: databaseUrl,
       AUDIT_MIGRATE_ON_START: 'false',
       AUDIT_API_TOKENS: TOKEN,
