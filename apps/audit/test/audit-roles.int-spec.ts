@@ -20,8 +20,8 @@ import {
   auditRecords,
   billwerkId,
   cloudEventJson,
-  TEST_CHAIN_KEY_ENV,
   TEST_CHAIN_KEYS,
+  TEST_CHAIN_KEY_ENV,
 } from './audit-fixtures';
 
 jest.setTimeout(120_000);
