@@ -9,6 +9,7 @@
  * server to bench, default postgres://postgres@127.0.0.1:5432/test), BENCH_EVENTS (200000).
  */
 import { loadKafkaClientSettings } from '@app/config';
+import { AUDIT_CHECKPOINTS_TOPIC } from '@app/contracts';
 import { AcknowledgedProducer, createKafka, kafkaSecurityConfig } from '@app/messaging';
 import { createLogger } from '@app/observability';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -16,11 +17,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { openAuditDatabase } from '../apps/audit/src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../apps/audit/src/audit-log/audit-log.repository';
-import { canonicalRow, chainHash, GENESIS_HASH } from '../apps/audit/src/audit-log/hash-chain';
+import { ChainKeyRing } from '../apps/audit/src/audit-log/chain-keys';
+import {
+  canonicalRow,
+  GENESIS_HASH,
+  legacyChainHash,
+} from '../apps/audit/src/audit-log/hash-chain';
+import { CheckpointWriter } from '../apps/audit/src/checkpoints/checkpoint-writer';
 import { AuditConsumer } from '../apps/audit/src/ingestion/audit-consumer';
 import { toAuditRecord } from '../apps/audit/src/ingestion/audit-message';
 import { AuditMetrics } from '../apps/audit/src/metrics/audit-metrics';
 import { catalogHooks } from '../apps/audit/test/catalog-hooks';
+import { ensureCheckpointTopic } from '../apps/audit/test/consumer-harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -30,6 +38,10 @@ const KAFKA = loadKafkaClientSettings(process.env);
 const BROKERS = KAFKA.brokers;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const INSERT_ROWS = 1000;
+const BENCH_CHAIN_KEYS = new ChainKeyRing({
+  id: 'bench',
+  secret: randomBytes(32).toString('base64'),
+});
 /** Messages per partition per produce request: stays under the broker's 1 MiB batch limit. */
 const FILL_SLICE = 800;
 const COLUMNS =
@@ -128,15 +140,22 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     const logger = createLogger('audit-bench', 'warn');
     const kafka = createKafka({ ...KAFKA, clientId: 'audit-bench' }, logger);
     const deadLetters = new AcknowledgedProducer(kafka, logger);
+    const checkpoints = new AcknowledgedProducer(kafka, logger);
+    const groupId = `audit-bench-${randomBytes(4).toString('hex')}`;
+    await ensureCheckpointTopic(kafka);
     const metrics = new AuditMetrics();
     const consumer = new AuditConsumer(
       kafka,
-      new AuditLogRepository(dataSource),
+      new AuditLogRepository(dataSource, BENCH_CHAIN_KEYS),
       deadLetters,
+      new CheckpointWriter((batches) => checkpoints.send(batches), {
+        topic: AUDIT_CHECKPOINTS_TOPIC,
+        group: groupId,
+      }),
       metrics,
       logger,
       {
-        groupId: `audit-bench-${randomBytes(4).toString('hex')}`,
+        groupId,
         topics: [topic],
         deadLetterTopic: `${topic}.dlq`,
         partitionsConcurrency: PARTITIONS,
@@ -157,7 +176,7 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     }
     const finished = process.hrtime.bigint();
     await consumer.stop();
-    await deadLetters.disconnect();
+    await Promise.all([deadLetters.disconnect(), checkpoints.disconnect()]);
     const [{ count }] = await dataSource.query<Array<{ count: string }>>(
       'SELECT COUNT(*) AS count FROM audit_events',
     );
@@ -190,7 +209,7 @@ async function rawInserts(topic: string, byPartition: Message[][]): Promise<numb
       if (!parsed.ok) throw new Error(parsed.problem);
       const r = parsed.record;
       const canonical = canonicalRow(r);
-      previous = chainHash(previous, canonical.content);
+      previous = legacyChainHash(previous, canonical.content);
       return [
         r.eventId,
         r.type,

@@ -228,10 +228,68 @@ export function checkNoHardCodedSecrets(raw: ComposeFile): string[] {
       const literal = text.replace(VARIABLE, (_m, _n, operator: string, rest: string) =>
         operator === ':-' ? rest : '',
       );
-      if (key === 'DATABASE_URL' ? !text.includes(':?') : literal !== '') {
+      if (key.endsWith('DATABASE_URL') ? !text.includes(':?') : literal !== '') {
         problems.push(`${name}: ${key} has a hard-coded value`);
       }
     }
+  }
+  return problems;
+}
+
+export interface DatabaseRoles {
+  /** The one-shot service that migrates as the owner and grants the app role. */
+  migrate: string;
+  /** The service that runs the app. */
+  app: string;
+  /** The role names the database's init script creates. */
+  created: { owner: string; app: string };
+}
+
+function userOf(url: unknown): string | undefined {
+  return typeof url === 'string' ? decodeURIComponent(new URL(url).username) : undefined;
+}
+
+/**
+ * The app connects as a role of its own, which the migration step grants to and the init script
+ * creates, never with the owner's URL, and in production mode (which refuses a role that could
+ * rewrite the log); the migration step connects as the owner the init script creates.
+ */
+export function checkDatabaseRoles(compose: ComposeFile, roles: DatabaseRoles): string[] {
+  const migrateEnv = compose.services[roles.migrate]?.environment ?? {};
+  const appEnv = compose.services[roles.app]?.environment ?? {};
+  const owner = userOf(migrateEnv.AUDIT_MIGRATION_DATABASE_URL ?? migrateEnv.DATABASE_URL);
+  const app = userOf(appEnv.DATABASE_URL);
+  const problems: string[] = [];
+  if (owner !== roles.created.owner) {
+    problems.push(
+      `${roles.migrate}: migrates as ${String(owner)}, not the owner role ${roles.created.owner} the init script creates`,
+    );
+  }
+  if (app !== roles.created.app) {
+    problems.push(
+      `${roles.app}: connects as ${String(app)}, not the app role ${roles.created.app} the init script creates`,
+    );
+  }
+  if (app === owner) {
+    problems.push(
+      `${roles.app}: connects as ${String(app)}, the role ${roles.migrate} migrates as`,
+    );
+  }
+  if (migrateEnv.AUDIT_APP_ROLE !== app) {
+    problems.push(
+      `${roles.migrate}: grants AUDIT_APP_ROLE=${String(migrateEnv.AUDIT_APP_ROLE)}, but ${roles.app} connects as ${String(app)}`,
+    );
+  }
+  if (appEnv.AUDIT_MIGRATION_DATABASE_URL !== undefined) {
+    problems.push(`${roles.app}: holds the owner's URL (AUDIT_MIGRATION_DATABASE_URL)`);
+  }
+  if (appEnv.AUDIT_MIGRATE_ON_START !== 'false') {
+    problems.push(`${roles.app}: migrates at start, which its read-and-append role cannot`);
+  }
+  if (appEnv.NODE_ENV !== 'production') {
+    problems.push(
+      `${roles.app}: not NODE_ENV=production, so an owner role would only be warned about`,
+    );
   }
   return problems;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BILLWERK_TOPICS } from '@app/contracts';
 import { parse } from 'yaml';
@@ -29,6 +29,7 @@ import { DEFAULT_KAFKA_VERSION } from '../../tools/kafka/local-kafka';
 import {
   appOf,
   checkAppEnvironments,
+  checkDatabaseRoles,
   checkDependencies,
   checkEntries,
   checkNoHardCodedSecrets,
@@ -50,9 +51,12 @@ const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 /** Plausible values for the variables the compose file marks as required (`${VAR:?…}`). */
 const REQUIRED: Record<string, string> = {
   POSTGRES_PASSWORD: 'compose-test-password',
+  AUDIT_OWNER_PASSWORD: 'compose-test-owner-password',
+  AUDIT_APP_PASSWORD: 'compose-test-app-password',
   INGRESS_PATH_TOKENS: 'billwerk:compose-test-hook-token',
   RETENTION_API_TOKENS: 'retention-test-token-0123456789',
   AUDIT_API_TOKENS: 'audit-test-token-0123456789',
+  AUDIT_CHAIN_KEY: 'compose-test-audit-chain-key-0123456789',
   BILLWERK_CLIENT_ID: 'compose-test-client',
   BILLWERK_CLIENT_SECRET: 'compose-test-secret',
   KAFKA_ADMIN_PASSWORD: 'compose-test-kafka-admin',
@@ -251,10 +255,71 @@ describe('docker-compose.yml', () => {
       BILLWERK_CLIENT_SECRET: '${BILLWERK_CLIENT_SECRET:-s3cret}',
       DATABASE_URL: 'postgres://billwerk:pw@postgres:5432/retention',
     };
+    broken.services['init-audit'].environment = {
+      ...broken.services['init-audit'].environment,
+      AUDIT_MIGRATION_DATABASE_URL: 'postgres://audit_owner:pw@postgres:5432/audit',
+    };
     expect(checkNoHardCodedSecrets(broken)).toEqual([
+      'init-audit: AUDIT_MIGRATION_DATABASE_URL has a hard-coded value',
       'retention: BILLWERK_CLIENT_SECRET has a hard-coded value',
       'retention: DATABASE_URL has a hard-coded value',
     ]);
+  });
+
+  describe('audit database roles', () => {
+    const script = read('deploy/postgres/audit-roles.sh');
+    const created = {
+      owner: /AUDIT_OWNER_ROLE:-(\w+)/.exec(script)?.[1] ?? '',
+      app: /AUDIT_APP_ROLE:-(\w+)/.exec(script)?.[1] ?? '',
+    };
+    const roles = { migrate: 'init-audit', app: 'audit', created };
+
+    it('creates an owner and an app role on an empty volume, from an executable init script', () => {
+      expect(created).toEqual({ owner: 'audit_owner', app: 'audit_app' });
+      expect(compose.services.postgres.volumes).toContain(
+        './deploy/postgres:/docker-entrypoint-initdb.d:ro',
+      );
+      // The image sources a script that is not executable, inside its own shell.
+      expect(statSync(join(ROOT, 'deploy/postgres/audit-roles.sh')).mode & 0o111).not.toBe(0);
+      expect(Object.keys(compose.services.postgres.environment ?? {})).toEqual(
+        expect.arrayContaining(['AUDIT_OWNER_PASSWORD', 'AUDIT_APP_PASSWORD']),
+      );
+    });
+
+    it('migrates as the owner, granting the role the app alone connects as', () => {
+      expect(checkDatabaseRoles(compose, roles)).toEqual([]);
+    });
+
+    it('rejects the app connecting as the owner, holding its URL or not in production', () => {
+      const owner = compose.services['init-audit'].environment?.AUDIT_MIGRATION_DATABASE_URL;
+      const broken = mutated((c) => {
+        c.services.audit.environment = {
+          ...c.services.audit.environment,
+          DATABASE_URL: owner,
+          AUDIT_MIGRATION_DATABASE_URL: owner,
+          AUDIT_MIGRATE_ON_START: 'true',
+          NODE_ENV: 'development',
+        };
+      });
+      expect(checkDatabaseRoles(broken, roles)).toEqual([
+        'audit: connects as audit_owner, not the app role audit_app the init script creates',
+        'audit: connects as audit_owner, the role init-audit migrates as',
+        'init-audit: grants AUDIT_APP_ROLE=audit_app, but audit connects as audit_owner',
+        "audit: holds the owner's URL (AUDIT_MIGRATION_DATABASE_URL)",
+        'audit: migrates at start, which its read-and-append role cannot',
+        'audit: not NODE_ENV=production, so an owner role would only be warned about',
+      ]);
+      const superuser = mutated((c) => {
+        c.services['init-audit'].environment = {
+          APP: 'audit-migrate',
+          DATABASE_URL: 'postgres://billwerk:pw@postgres:5432/audit',
+        };
+      });
+      expect(checkDatabaseRoles(superuser, roles)).toEqual([
+        'init-audit: migrates as billwerk, not the owner role audit_owner the init script creates',
+        'init-audit: grants AUDIT_APP_ROLE=undefined, but audit connects as audit_app',
+      ]);
+    });
   });
 
   it('leaves no variable that silently turns empty', () => {
@@ -309,9 +374,25 @@ describe('docker-compose.yml', () => {
   );
 
   it('fails docker-compose config without a required variable', () => {
-    const config = dockerComposeConfig(['docker-compose.yml'], { POSTGRES_PASSWORD: undefined });
-    if (config === undefined) return;
-    expect(config.error).toMatch(/POSTGRES_PASSWORD/);
+    for (const variable of ['POSTGRES_PASSWORD', 'AUDIT_OWNER_PASSWORD', 'AUDIT_APP_PASSWORD']) {
+      const config = dockerComposeConfig(['docker-compose.yml'], { [variable]: undefined });
+      if (config === undefined) return;
+      expect(config.error).toMatch(new RegExp(variable));
+    }
+  });
+
+  it('gives the owner’s database URL to the migration step only, the app’s to the app only', () => {
+    const resolved = dockerComposeConfig(['docker-compose.yml'])?.config;
+    if (resolved === undefined) return;
+    const urls = Object.entries(resolved.services).flatMap(([name, service]) =>
+      Object.entries(service.environment ?? {})
+        .filter(([, value]) => typeof value === 'string' && value.includes('@postgres:5432/audit'))
+        .map(([key, value]) => `${name} ${key} ${String(value)}`),
+    );
+    expect(urls.sort()).toEqual([
+      `audit DATABASE_URL postgres://audit_app:${REQUIRED.AUDIT_APP_PASSWORD}@postgres:5432/audit`,
+      `init-audit AUDIT_MIGRATION_DATABASE_URL postgres://audit_owner:${REQUIRED.AUDIT_OWNER_PASSWORD}@postgres:5432/audit`,
+    ]);
   });
 });
 

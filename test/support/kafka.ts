@@ -115,3 +115,31 @@ export async function consumeAll(
     await consumer.disconnect();
   }
 }
+
+/**
+ * Records of `topics` that `groupId` has not committed yet, summed over the partitions (a
+ * partition the group never committed counts from 0).
+ */
+export async function groupLag(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const { topic, partitions } of committed) {
+      const ends = new Map(
+        (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]),
+      );
+      for (const { partition, offset } of partitions) {
+        lag += Math.max(0, (ends.get(partition) ?? 0) - Math.max(0, Number(offset)));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

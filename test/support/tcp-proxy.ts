@@ -42,7 +42,8 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
-  async start(): Promise<void> {
+  /** Listens on `port` (default: any free port). */
+  async start(port = 0): Promise<void> {
     this.server = createServer((client) => {
       this.accepted += 1;
       if (!this.open) {
@@ -64,7 +65,10 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', resolve);
+    });
     const address = this.server.address();
     this.port = typeof address === 'object' && address !== null ? address.port : 0;
   }

@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { readFileSync } from 'node:fs';
 import {
+  AUDIT_CHECKPOINTS_TOPIC,
   BILLWERK_EVENTS,
   BILLWERK_TOPICS,
   RETENTION_ACTION_TYPES,
@@ -27,7 +28,9 @@ describe('docs/asyncapi.yaml', () => {
       .channels()
       .all()
       .map((channel) => channel.address());
-    expect(addresses.sort()).toEqual([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC].sort());
+    expect(addresses.sort()).toEqual(
+      [...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC, AUDIT_CHECKPOINTS_TOPIC].sort(),
+    );
     const names = document
       .components()
       .messages()
@@ -35,5 +38,6 @@ describe('docs/asyncapi.yaml', () => {
       .map((message) => message.name());
     for (const event of Object.keys(BILLWERK_EVENTS)) expect(names).toContain(event);
     for (const action of RETENTION_ACTION_TYPES) expect(names).toContain(action);
+    expect(names).toContain('AuditCheckpoint');
   });
 });

@@ -1,69 +1,145 @@
 /**
- * A real single-node Kafka (KRaft, broker+controller) on 127.0.0.1 without Docker: Kafka's jars
- * come from Maven Central through Maven into `.cache/kafka/<version>/libs`, storage is formatted
- * once, and the broker runs detached with its pid and log under `.cache/kafka/run-<port>/`.
+ * A real Kafka (KRaft) on 127.0.0.1 without Docker: one node, or a 3-node cluster. Kafka's jars come
+ * from Maven Central through Maven into `.cache/kafka/<version>/libs`, storage is formatted once, and
+ * every node runs detached with its pid and log under `.cache/kafka/run-<port>/` (a cluster: one
+ * `node-<id>/` folder per node there).
+ *
+ * Every node is a combined broker+controller (`process.roles=broker,controller`) with a static
+ * quorum of all nodes (`controller.quorum.voters`): three JVMs instead of six on a 2-core machine,
+ * and the combined KRaft mode Apache Kafka's own system tests run their replication tests in. The
+ * price: killing a node kills a voter too, so a kill of the active controller is also a broker kill.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 const REPO_ROOT = resolve(__dirname, '..', '..');
+const execFileAsync = promisify(execFile);
 
 export interface LocalKafkaOptions {
   version?: string;
+  /** 1 (default) or 3 combined broker+controller nodes. */
+  nodes?: number;
+  /** Client port of node 1; node n listens on `port + n - 1`. */
   port?: number;
+  /** Controller port of node 1 (default `port + 1` for one node, `port + nodes` for a cluster). */
   controllerPort?: number;
-  /** Where jars, storage, pid and log live. */
+  /** Where jars, storage, pids and logs live. */
   cacheDir?: string;
+  /** Heap of each node's JVM (default 512 MiB for one node, 384 MiB each in a cluster). */
   heapMb?: number;
-  /** Topics to create once the broker answers. */
+  /** Topics to create once the brokers answer. */
   topics?: Array<{ topic: string; numPartitions: number }>;
+  /**
+   * A second client listener per node, `PROXIED` on `port + n - 1`, advertised as
+   * `advertisedPort + n - 1`: clients that bootstrap from the advertised ports reach every broker
+   * only there, where a fault test puts TCP proxies (a network fault for some clients only).
+   */
+  proxiedListener?: { port: number; advertisedPort: number };
   log?: (line: string) => void;
 }
 
-export interface RunningKafka {
-  brokers: string;
-  /** False when a broker was already running and was reused. */
-  started: boolean;
+export interface RunningNode {
+  id: number;
+  port: number;
+  controllerPort: number;
   pid: number | undefined;
   logFile: string;
 }
 
-/** A missing prerequisite; its message is the one line to show the user. */
+export interface RunningKafka {
+  /** Comma-separated `host:port` of every node. */
+  brokers: string;
+  /** False when every node was already running and was reused. */
+  started: boolean;
+  /** Node 1's JVM. */
+  pid: number | undefined;
+  /** Node 1's log. */
+  logFile: string;
+  runDir: string;
+  nodes: RunningNode[];
+}
+
+/** A missing prerequisite or a bad option; its message is the one line to show the user. */
 export class KafkaLauncherError extends Error {}
+
+interface NodeLayout {
+  id: number;
+  port: number;
+  controllerPort: number;
+  /** The run folder itself for a single node (the layout before clusters), `node-<id>/` otherwise. */
+  dir: string;
+  pidFile: string;
+  logFile: string;
+}
 
 interface Resolved {
   version: string;
   port: number;
-  controllerPort: number;
   cacheDir: string;
   runDir: string;
   heapMb: number;
+  nodes: NodeLayout[];
+  proxiedListener: LocalKafkaOptions['proxiedListener'];
   log: (line: string) => void;
 }
 
+const SUPPORTED_NODES = [1, 3];
+
 function resolveOptions(options: LocalKafkaOptions): Resolved {
+  const nodeCount = options.nodes ?? 1;
+  if (!SUPPORTED_NODES.includes(nodeCount)) {
+    throw new KafkaLauncherError(`nodes must be 1 or 3 (got ${nodeCount})`);
+  }
   const port = options.port ?? Number(process.env.KAFKA_PORT ?? 9092);
+  // KAFKA_CONTROLLER_PORT goes with KAFKA_PORT: an explicit port gets controller ports beside it.
+  const envControllerPort =
+    options.port === undefined ? process.env.KAFKA_CONTROLLER_PORT : undefined;
+  const controllerPort =
+    options.controllerPort ??
+    (envControllerPort !== undefined ? Number(envControllerPort) : port + nodeCount);
   const cacheDir = options.cacheDir ?? join(REPO_ROOT, '.cache', 'kafka');
+  const runDir = join(cacheDir, `run-${port}`);
+  const nodes = Array.from({ length: nodeCount }, (_, index): NodeLayout => {
+    const dir = nodeCount === 1 ? runDir : join(runDir, `node-${index + 1}`);
+    return {
+      id: index + 1,
+      port: port + index,
+      controllerPort: controllerPort + index,
+      dir,
+      pidFile: join(dir, 'kafka.pid'),
+      logFile: join(dir, 'kafka.log'),
+    };
+  });
+  const clientPorts = nodes.map((n) => n.port);
+  const clash = nodes.find((n) => clientPorts.includes(n.controllerPort));
+  if (clash) {
+    throw new KafkaLauncherError(
+      `controller port ${clash.controllerPort} is also a client port (${clientPorts.join(', ')}): set another KAFKA_CONTROLLER_PORT`,
+    );
+  }
   return {
     version: options.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION,
     port,
-    controllerPort: options.controllerPort ?? Number(process.env.KAFKA_CONTROLLER_PORT ?? port + 1),
     cacheDir,
-    runDir: join(cacheDir, `run-${port}`),
-    heapMb: options.heapMb ?? Number(process.env.KAFKA_HEAP_MB ?? 512),
+    runDir,
+    heapMb: options.heapMb ?? Number(process.env.KAFKA_HEAP_MB ?? (nodeCount === 1 ? 512 : 384)),
+    nodes,
+    proxiedListener: options.proxiedListener,
     log: options.log ?? ((line) => process.stderr.write(`[kafka] ${line}\n`)),
   };
 }
@@ -83,10 +159,10 @@ const JAVA_HINT =
 const MAVEN_HINT =
   'Maven is required to download Kafka for the local broker: install it (e.g. `apt-get install maven`), or run Kafka with `docker compose up -d kafka` and set KAFKA_BROKERS=127.0.0.1:9092';
 
-function pomFor(version: string): string {
+function pomFor(version: string, artifact: string): string {
   const logging = isKafka4(version)
-    ? ['log4j-slf4j-impl', 'log4j-api', 'log4j-core'].map((artifact) =>
-        dependency('org.apache.logging.log4j', artifact, '2.24.3'),
+    ? ['log4j-slf4j-impl', 'log4j-api', 'log4j-core'].map((name) =>
+        dependency('org.apache.logging.log4j', name, '2.24.3'),
       )
     : [
         dependency('ch.qos.reload4j', 'reload4j', '1.2.25'),
@@ -96,11 +172,11 @@ function pomFor(version: string): string {
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>billwerk-bridge</groupId>
-  <artifactId>local-kafka</artifactId>
+  <artifactId>local-${artifact}</artifactId>
   <version>${version}</version>
   <packaging>pom</packaging>
   <dependencies>
-${[dependency('org.apache.kafka', 'kafka_2.13', version), ...logging].join('\n')}
+${[dependency('org.apache.kafka', artifact, version), ...logging].join('\n')}
   </dependencies>
 </project>
 `;
@@ -110,17 +186,15 @@ function dependency(groupId: string, artifactId: string, version: string): strin
   return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
 }
 
-/** Downloads Kafka's runtime classpath with Maven (once per version) and returns the jar folder. */
-export function resolveKafka(options: LocalKafkaOptions = {}): string {
-  const o = resolveOptions(options);
-  const versionDir = join(o.cacheDir, o.version);
-  const libs = join(versionDir, 'libs');
-  const marker = join(versionDir, '.resolved');
+/** Downloads an artifact's runtime classpath with Maven (once) into `<dir>/libs`. */
+function resolveClasspath(o: Resolved, artifact: string, dir: string): string {
+  const libs = join(dir, 'libs');
+  const marker = join(dir, '.resolved');
   if (existsSync(marker)) return libs;
   requireCommand('mvn', ['-v'], MAVEN_HINT);
-  mkdirSync(versionDir, { recursive: true });
-  writeFileSync(join(versionDir, 'pom.xml'), pomFor(o.version));
-  o.log(`resolving org.apache.kafka:kafka_2.13:${o.version} with Maven into ${libs}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'pom.xml'), pomFor(o.version, artifact));
+  o.log(`resolving org.apache.kafka:${artifact}:${o.version} with Maven into ${libs}`);
   rmSync(libs, { recursive: true, force: true });
   const result = spawnSync(
     'mvn',
@@ -128,7 +202,7 @@ export function resolveKafka(options: LocalKafkaOptions = {}): string {
       '-B',
       '-q',
       '-f',
-      join(versionDir, 'pom.xml'),
+      join(dir, 'pom.xml'),
       `${DEPENDENCY_PLUGIN}:copy-dependencies`,
       '-DincludeScope=runtime',
       `-DoutputDirectory=${libs}`,
@@ -145,22 +219,50 @@ export function resolveKafka(options: LocalKafkaOptions = {}): string {
   return libs;
 }
 
-function serverProperties(o: Resolved): string {
+/** Downloads Kafka's runtime classpath with Maven (once per version) and returns the jar folder. */
+export function resolveKafka(options: LocalKafkaOptions = {}): string {
+  return kafkaLibs(resolveOptions(options));
+}
+
+function kafkaLibs(o: Resolved): string {
+  return resolveClasspath(o, 'kafka_2.13', join(o.cacheDir, o.version));
+}
+
+/**
+ * Kafka's command-line tools (kafka-tools, not on the broker's classpath), resolved on first use
+ * into a folder of their own so the broker's jars are never re-resolved under running brokers.
+ */
+function resolveKafkaTools(o: Resolved): string {
+  return resolveClasspath(o, 'kafka-tools', join(o.cacheDir, `${o.version}-tools`));
+}
+
+function replication(nodeCount: number): { factor: number; minInsync: number } {
+  const factor = Math.min(3, nodeCount);
+  return { factor, minInsync: factor === 3 ? 2 : 1 };
+}
+
+function serverProperties(o: Resolved, node: NodeLayout): string {
+  const { factor, minInsync } = replication(o.nodes.length);
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${o.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${o.port}`,
+    'node.id': node.id,
+    'controller.quorum.voters': o.nodes
+      .map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`)
+      .join(','),
+    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'log.dirs': join(o.runDir, 'data'),
+    'log.dirs': join(node.dir, 'data'),
     'num.partitions': 1,
-    'offsets.topic.replication.factor': 1,
+    'default.replication.factor': factor,
+    'min.insync.replicas': minInsync,
+    'unclean.leader.election.enable': 'false',
+    'offsets.topic.replication.factor': factor,
     'offsets.topic.num.partitions': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.replication.factor': factor,
+    'transaction.state.log.min.isr': minInsync,
     'transaction.state.log.num.partitions': 1,
     'group.initial.rebalance.delay.ms': 0,
     'log.cleaner.dedupe.buffer.size': 1048577,
@@ -168,37 +270,49 @@ function serverProperties(o: Resolved): string {
     'num.io.threads': 2,
     'auto.create.topics.enable': 'false',
   };
+  if (o.proxiedListener) {
+    const offset = node.id - 1;
+    settings.listeners += `,PROXIED://127.0.0.1:${o.proxiedListener.port + offset}`;
+    settings['advertised.listeners'] +=
+      `,PROXIED://127.0.0.1:${o.proxiedListener.advertisedPort + offset}`;
+    settings['listener.security.protocol.map'] += ',PROXIED:PLAINTEXT';
+  }
   if (isKafka4(o.version)) {
-    settings['share.coordinator.state.topic.replication.factor'] = 1;
-    settings['share.coordinator.state.topic.min.isr'] = 1;
+    settings['share.coordinator.state.topic.replication.factor'] = factor;
+    settings['share.coordinator.state.topic.min.isr'] = minInsync;
   }
   return Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n');
 }
 
-function loggingConfig(o: Resolved): { file: string; property: string } {
+/** Brokers log INFO to their log file (stdout); tools log only warnings, to stderr. */
+function loggingConfig(o: Resolved, forTool = false): { file: string; property: string } {
+  const level = forTool ? 'WARN' : 'INFO';
+  const prefix = forTool ? 'tools-' : '';
   if (isKafka4(o.version)) {
-    const file = join(o.runDir, 'log4j2.properties');
+    const file = join(o.runDir, `${prefix}log4j2.properties`);
     writeFileSync(
       file,
       [
-        'rootLogger.level=INFO',
+        `rootLogger.level=${level}`,
         'rootLogger.appenderRef.stdout.ref=STDOUT',
         'appender.stdout.type=Console',
         'appender.stdout.name=STDOUT',
+        `appender.stdout.target=${forTool ? 'SYSTEM_ERR' : 'SYSTEM_OUT'}`,
         'appender.stdout.layout.type=PatternLayout',
         'appender.stdout.layout.pattern=[%d] %p %m (%c)%n',
       ].join('\n'),
     );
     return { file, property: `-Dlog4j2.configurationFile=${file}` };
   }
-  const file = join(o.runDir, 'log4j.properties');
+  const file = join(o.runDir, `${prefix}log4j.properties`);
   writeFileSync(
     file,
     [
-      'log4j.rootLogger=INFO, stdout',
+      `log4j.rootLogger=${level}, stdout`,
       'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+      `log4j.appender.stdout.Target=${forTool ? 'System.err' : 'System.out'}`,
       'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
       'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
     ].join('\n'),
@@ -233,140 +347,303 @@ function alive(pid: number | undefined): boolean {
   }
 }
 
-function adminClient(brokers: string): Kafka {
+function address(node: NodeLayout): string {
+  return `127.0.0.1:${node.port}`;
+}
+
+/** No retries for probes; creating topics retries, as a cluster's metadata spreads in moments. */
+function adminClient(brokers: string, retries = 0): Kafka {
   return new Kafka({
     clientId: 'local-kafka-launcher',
-    brokers: [brokers],
+    brokers: brokers.split(','),
     connectionTimeout: 1000,
     requestTimeout: 5000,
-    retry: { retries: 0 },
+    retry: { retries },
     logLevel: logLevel.NOTHING,
   });
 }
 
-/** Whether a broker answers a metadata request at `brokers` right now. */
-export async function kafkaAnswers(brokers: string): Promise<boolean> {
+/** How many brokers the cluster has registered, as the broker at `brokers` says; 0 if it does not answer. */
+async function registeredBrokers(brokers: string): Promise<number> {
   const admin = adminClient(brokers).admin();
   try {
     await admin.connect();
-    await admin.describeCluster();
-    return true;
+    return (await admin.describeCluster()).brokers.length;
   } catch {
-    return false;
+    return 0;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
 }
 
+/** Whether a broker answers a metadata request at `brokers` right now. */
+export async function kafkaAnswers(brokers: string): Promise<boolean> {
+  return (await registeredBrokers(brokers)) > 0;
+}
+
 async function createTopics(
+  o: Resolved,
   brokers: string,
   topics: Array<{ topic: string; numPartitions: number }>,
 ): Promise<void> {
-  const admin = adminClient(brokers).admin();
+  const { factor, minInsync } = replication(o.nodes.length);
+  const admin = adminClient(brokers, 8).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((t) => ({ ...t, replicationFactor: 1 })),
-        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          ...t,
+          replicationFactor: factor,
+          ...(factor > 1 && {
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(minInsync) },
+              { name: 'unclean.leader.election.enable', value: 'false' },
+            ],
+          }),
+        })),
+        // KafkaJS's wait gives up too early on a cluster (see waitForLeaders).
+        waitForLeaders: false,
       });
     }
   } finally {
     await admin.disconnect();
   }
+  const names = topics.map((t) => t.topic);
+  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), names)));
 }
 
-/** Starts the broker (or reuses a running one) and resolves once it answers metadata requests. */
-export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<RunningKafka> {
-  const o = resolveOptions(options);
-  const brokers = `127.0.0.1:${o.port}`;
-  const pidFile = join(o.runDir, 'kafka.pid');
-  const logFile = join(o.runDir, 'kafka.log');
-
-  if (await kafkaAnswers(brokers)) {
-    if (options.topics) await createTopics(brokers, options.topics);
-    return { brokers, started: false, pid: readPid(pidFile), logFile };
-  }
-  requireCommand('java', ['-version'], JAVA_HINT);
-  const libs = resolveKafka(options);
-
-  mkdirSync(o.runDir, { recursive: true });
-  const stale = readPid(pidFile);
-  if (alive(stale)) {
-    o.log(`broker pid ${stale} is alive but not answering; waiting for it`);
-  } else {
-    const properties = join(o.runDir, 'server.properties');
-    writeFileSync(properties, serverProperties(o));
-    const logging = loggingConfig(o);
-    const classpath = `${libs}/*`;
-    if (!existsSync(join(o.runDir, 'data', 'meta.properties'))) {
-      execFileSync(
-        'java',
-        [
-          logging.property,
-          '-cp',
-          classpath,
-          'kafka.tools.StorageTool',
-          'format',
-          '-t',
-          newClusterId(),
-          '-c',
-          properties,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+/**
+ * Until the node at `broker` knows a leader for every partition. A cluster's nodes apply a new
+ * topic moments apart, and KafkaJS's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION
+ * from one that has not yet: clients asking right after start would get it too.
+ */
+async function waitForLeaders(broker: string, topics: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const admin = adminClient(broker).admin();
+    const led = await admin
+      .connect()
+      .then(() => admin.fetchTopicMetadata({ topics }))
+      .then(
+        (metadata) => metadata.topics.every((t) => t.partitions.every((p) => p.leader >= 0)),
+        () => false,
+      )
+      .finally(() => admin.disconnect());
+    if (led) return;
+    if (Date.now() > deadline) {
+      throw new KafkaLauncherError(
+        `${broker} knows no leaders for every partition of ${topics.join(', ')} after 60 s`,
       );
     }
-    const out = openSync(logFile, 'a');
-    const child = spawn(
-      'java',
-      [
-        `-Xms${Math.min(256, o.heapMb)}m`,
-        `-Xmx${o.heapMb}m`,
-        '-XX:+UseG1GC',
-        '-XX:MaxGCPauseMillis=20',
-        '-Djava.awt.headless=true',
-        logging.property,
-        '-cp',
-        classpath,
-        'kafka.Kafka',
-        properties,
-      ],
-      { detached: true, stdio: ['ignore', out, out] },
-    );
-    closeSync(out);
-    child.unref();
-    writeFileSync(pidFile, String(child.pid));
-    o.log(`started Kafka ${o.version} (pid ${child.pid}) on ${brokers}; log: ${logFile}`);
+    await new Promise((done) => setTimeout(done, 200));
   }
+}
 
-  const pid = readPid(pidFile);
+/** What the run folder's storage was formatted for; a cluster's nodes share one cluster id. */
+interface FormatRecord {
+  clusterId: string;
+  nodes: number;
+}
+
+function formatRecordFile(o: Resolved): string {
+  return join(o.runDir, 'format.json');
+}
+
+/** The record of the storage there is, checked against what is asked for; undefined if none. */
+function existingFormat(o: Resolved): FormatRecord | undefined {
+  const file = formatRecordFile(o);
+  let record: FormatRecord | undefined;
+  if (existsSync(file)) {
+    record = JSON.parse(readFileSync(file, 'utf8')) as FormatRecord;
+  } else {
+    // A single node's storage from before clusters existed has no record: adopt it.
+    const meta = join(o.runDir, 'data', 'meta.properties');
+    const clusterId = existsSync(meta)
+      ? /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]
+      : undefined;
+    if (clusterId !== undefined) record = { clusterId, nodes: 1 };
+  }
+  if (record !== undefined && record.nodes !== o.nodes.length) {
+    throw new KafkaLauncherError(
+      `${o.runDir} holds the storage of ${record.nodes} node(s), not ${o.nodes.length}: stop it (npm run kafka:stop), delete that folder (its topics go with it), or use another KAFKA_PORT`,
+    );
+  }
+  return record;
+}
+
+function formatFor(o: Resolved): FormatRecord {
+  const existing = existingFormat(o);
+  if (existing !== undefined) return existing;
+  const record: FormatRecord = { clusterId: newClusterId(), nodes: o.nodes.length };
+  mkdirSync(o.runDir, { recursive: true });
+  writeFileSync(formatRecordFile(o), JSON.stringify(record));
+  return record;
+}
+
+async function java(args: string[]): Promise<string> {
+  try {
+    return (await execFileAsync('java', args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const { stderr, stdout, message } = error as {
+      stderr?: string;
+      stdout?: string;
+      message: string;
+    };
+    const output = `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
+    throw new KafkaLauncherError(`java ${args.slice(-6).join(' ')} failed: ${output || message}`);
+  }
+}
+
+/** Formats the node's storage if needed and starts its JVM detached; resolves with its pid. */
+async function launchNode(
+  o: Resolved,
+  node: NodeLayout,
+  record: FormatRecord,
+  libs: string,
+): Promise<number> {
+  mkdirSync(node.dir, { recursive: true });
+  const properties = join(node.dir, 'server.properties');
+  writeFileSync(properties, serverProperties(o, node));
+  const logging = loggingConfig(o);
+  const classpath = `${libs}/*`;
+  if (!existsSync(join(node.dir, 'data', 'meta.properties'))) {
+    await java([
+      logging.property,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      record.clusterId,
+      '-c',
+      properties,
+    ]);
+  }
+  const out = openSync(node.logFile, 'a');
+  const child = spawn(
+    'java',
+    [
+      `-Xms${Math.min(256, o.heapMb)}m`,
+      `-Xmx${o.heapMb}m`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      logging.property,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      properties,
+    ],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  child.unref();
+  if (child.pid === undefined)
+    throw new KafkaLauncherError(`java did not start for node ${node.id}`);
+  writeFileSync(node.pidFile, String(child.pid));
+  o.log(
+    `started Kafka ${o.version} node ${node.id} (pid ${child.pid}) on ${address(node)}; log: ${node.logFile}`,
+  );
+  return child.pid;
+}
+
+/** Waits until the node's broker says `brokers` brokers are registered; fails if its JVM exits. */
+async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Promise<void> {
+  const pid = readPid(node.pidFile);
   const deadline = Date.now() + 120_000;
-  while (!(await kafkaAnswers(brokers))) {
+  while ((await registeredBrokers(address(node))) < brokers) {
     if (!alive(pid)) {
-      const tail = existsSync(logFile)
-        ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-3)
+      const tail = existsSync(node.logFile)
+        ? readFileSync(node.logFile, 'utf8').trim().split('\n').slice(-3)
         : [];
       throw new KafkaLauncherError(
-        `Kafka exited during start-up: ${tail.join(' | ')} (see ${logFile})`,
+        `Kafka node ${node.id} exited during start-up: ${tail.join(' | ')} (see ${node.logFile})`,
       );
     }
     if (Date.now() > deadline) {
       throw new KafkaLauncherError(
-        `Kafka did not answer on ${brokers} within 120 s (see ${logFile})`,
+        `Kafka node ${node.id} did not answer on ${address(node)} with ${brokers} broker(s) within 120 s (see ${node.logFile})`,
       );
     }
     await new Promise((done) => setTimeout(done, 250));
   }
-  if (options.topics) await createTopics(brokers, options.topics);
-  return { brokers, started: true, pid, logFile };
 }
 
-/** Stops the broker this launcher started on that port and waits until its process is gone. */
-export async function stopLocalKafka(options: LocalKafkaOptions = {}): Promise<boolean> {
+/** Starts the nodes that neither answer nor run, without waiting; returns how many it started. */
+async function launchMissing(o: Resolved, nodes: NodeLayout[]): Promise<number> {
+  const down = [];
+  for (const node of nodes) {
+    if (await kafkaAnswers(address(node))) continue;
+    const stale = readPid(node.pidFile);
+    if (alive(stale))
+      o.log(`node ${node.id} (pid ${stale}) is alive but not answering; waiting for it`);
+    else down.push(node);
+  }
+  if (down.length === 0) return 0;
+  requireCommand('java', ['-version'], JAVA_HINT);
+  const libs = kafkaLibs(o);
+  const record = formatFor(o);
+  // In parallel: a quorum of 3 elects no leader until 2 voters run, so each waits for the others.
+  await Promise.all(down.map((node) => launchNode(o, node, record, libs)));
+  return down.length;
+}
+
+function running(o: Resolved, started: boolean): RunningKafka {
+  const nodes = o.nodes.map((node) => ({
+    id: node.id,
+    port: node.port,
+    controllerPort: node.controllerPort,
+    pid: readPid(node.pidFile),
+    logFile: node.logFile,
+  }));
+  return {
+    brokers: o.nodes.map(address).join(','),
+    started,
+    pid: nodes[0].pid,
+    logFile: nodes[0].logFile,
+    runDir: o.runDir,
+    nodes,
+  };
+}
+
+/**
+ * Starts the node or cluster (reusing nodes that already run) and resolves once every node answers
+ * with all brokers registered, after creating `topics`.
+ */
+export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<RunningKafka> {
   const o = resolveOptions(options);
-  const pidFile = join(o.runDir, 'kafka.pid');
+  existingFormat(o);
+  const launched = await launchMissing(o, o.nodes);
+  await Promise.all(o.nodes.map((node) => waitForNode(o, node, o.nodes.length)));
+  const kafka = running(o, launched > 0);
+  if (options.topics) await createTopics(o, kafka.brokers, options.topics);
+  return kafka;
+}
+
+function nodeLayout(o: Resolved, id: number): NodeLayout {
+  const node = o.nodes.find((n) => n.id === id);
+  if (node === undefined) {
+    throw new KafkaLauncherError(`no node ${id}: node ids are 1..${o.nodes.length}`);
+  }
+  return node;
+}
+
+/** Starts one node of a cluster started before (after a kill or stop) on its own storage. */
+export async function startKafkaNode(options: LocalKafkaOptions, id: number): Promise<RunningNode> {
+  const o = resolveOptions(options);
+  const node = nodeLayout(o, id);
+  if (existingFormat(o) === undefined) {
+    throw new KafkaLauncherError(`no storage in ${o.runDir}: start the whole cluster first`);
+  }
+  await launchMissing(o, [node]);
+  await waitForNode(o, node, 1);
+  return running(o, true).nodes[id - 1];
+}
+
+async function stopPid(o: Resolved, pidFile: string): Promise<boolean> {
   const pid = readPid(pidFile);
   if (pid === undefined || !alive(pid)) {
     rmSync(pidFile, { force: true });
@@ -385,10 +662,62 @@ export async function stopLocalKafka(options: LocalKafkaOptions = {}): Promise<b
     await new Promise((done) => setTimeout(done, 100));
   }
   if (alive(pid)) {
-    o.log(`broker pid ${pid} ignored SIGTERM for 30 s; killing it`);
+    o.log(`Kafka pid ${pid} ignored SIGTERM for 30 s; killing it`);
     signal('SIGKILL');
     while (alive(pid)) await new Promise((done) => setTimeout(done, 50));
   }
   rmSync(pidFile, { force: true });
   return true;
+}
+
+/**
+ * Stops whatever the launcher started on that port, a single node or every node of a cluster, and
+ * waits until their processes are gone. False when nothing was running.
+ */
+export async function stopLocalKafka(options: LocalKafkaOptions = {}): Promise<boolean> {
+  const o = resolveOptions({ ...options, nodes: 1 });
+  const clusterNodes = existsSync(o.runDir)
+    ? readdirSync(o.runDir)
+        .filter((entry) => /^node-\d+$/.test(entry))
+        .map((entry) => join(o.runDir, entry, 'kafka.pid'))
+    : [];
+  const stopped = await Promise.all(
+    [join(o.runDir, 'kafka.pid'), ...clusterNodes].map((pidFile) => stopPid(o, pidFile)),
+  );
+  return stopped.includes(true);
+}
+
+/**
+ * The node id of the active KRaft controller, as the quorum itself says (DescribeQuorum through
+ * Kafka's MetadataQuorumCommand, LeaderId). Not MetadataResponse's controller id: in KRaft mode a
+ * broker puts a random live broker there, for old clients, whatever the quorum's leader is.
+ * `brokers` (default: every node) are the bootstrap servers to ask.
+ */
+export async function activeController(
+  options: LocalKafkaOptions,
+  brokers?: string,
+): Promise<number> {
+  const o = resolveOptions(options);
+  const tools = resolveKafkaTools(o);
+  const status = await java([
+    loggingConfig(o, true).property,
+    '-cp',
+    `${tools}/*`,
+    'org.apache.kafka.tools.MetadataQuorumCommand',
+    '--bootstrap-server',
+    brokers ?? o.nodes.map(address).join(','),
+    'describe',
+    '--status',
+  ]);
+  const leader = /^LeaderId:\s*(-?\d+)\s*$/m.exec(status);
+  if (leader === null) {
+    throw new KafkaLauncherError(`MetadataQuorumCommand printed no LeaderId: ${status.trim()}`);
+  }
+  return Number(leader[1]);
+}
+
+/** Stops one node of a cluster (SIGTERM, SIGKILL after 30 s). False when it was not running. */
+export async function stopKafkaNode(options: LocalKafkaOptions, id: number): Promise<boolean> {
+  const o = resolveOptions(options);
+  return stopPid(o, nodeLayout(o, id).pidFile);
 }

@@ -4,23 +4,39 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { openAuditDatabase } from './audit-log/audit-data-source';
+import { checkAuditDatabaseRole } from './audit-log/audit-database-role';
+import { migrateAuditDatabase, openAuditDatabase } from './audit-log/audit-data-source';
 import { AuditModule } from './audit.module';
 import type { AuditConfig } from './config/audit.config';
 import { parameterValidationPipe } from './http/parameter-validation';
 
-/** Opens the database (migrating it first unless told not to) and builds the app, not listening. */
+/**
+ * Migrates the database as the migration role unless told not to, opens it as the app's role
+ * (checking the schema is current and the role cannot rewrite the log) and builds the app, not
+ * listening.
+ */
 export async function createAuditApp(
   config: AuditConfig,
   logger: Logger = createLogger('audit', config.logLevel),
 ): Promise<NestFastifyApplication> {
-  const { dataSource, migrations } = await openAuditDatabase(config.database, {
-    migrate: config.migrateOnStart,
-  });
+  const migrations = config.migrateOnStart ? await migrateAuditDatabase(config.migration) : [];
+  const { dataSource } = await openAuditDatabase(config.database, { migrate: false });
+  try {
+    await checkAuditDatabaseRole(dataSource, config.production, logger);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   logger.info(
     { database: describeDatabase(config.database), migrationsRun: migrations },
     'audit database open',
   );
+  if (config.chain.devKey) {
+    logger.warn(
+      { chainKeyId: config.chain.keys.active.id },
+      'AUDIT_CHAIN_KEY is unset: chaining with the published development key, which proves nothing against a rewriter (production refuses to start without a key)',
+    );
+  }
   const app = await NestFactory.create<NestFastifyApplication>(
     AuditModule.forRoot(config, logger, dataSource),
     new FastifyAdapter({ logger: false, return503OnClosing: true }),

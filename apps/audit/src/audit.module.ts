@@ -1,3 +1,4 @@
+import { createKafka } from '@app/messaging';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AuditDatabaseLifecycle } from './audit-database.lifecycle';
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
-import { AUDIT_LOGGER } from './audit.tokens';
+import { AUDIT_KAFKA, AUDIT_LOGGER } from './audit.tokens';
 import { ApiTokens } from './auth/api-tokens';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
 import { HealthController } from './health/health.controller';
@@ -22,8 +23,22 @@ class AuditCoreModule {
     const shared = [
       { provide: AUDIT_CONFIG, useValue: config },
       { provide: AUDIT_LOGGER, useValue: logger },
+      {
+        provide: AUDIT_KAFKA,
+        useValue: createKafka(
+          {
+            brokers: config.kafka.brokers,
+            security: config.kafka.security,
+            clientId: 'billwerk-audit',
+          },
+          logger,
+        ),
+      },
       { provide: DataSource, useValue: dataSource },
-      { provide: AuditLogRepository, useValue: new AuditLogRepository(dataSource) },
+      {
+        provide: AuditLogRepository,
+        useValue: new AuditLogRepository(dataSource, config.chain.keys),
+      },
       { provide: ApiTokens, useValue: new ApiTokens(config.apiTokens) },
       AuditMetrics,
     ];

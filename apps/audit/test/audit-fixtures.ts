@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../src/audit-log/audit-record';
+import { ChainKeyRing } from '../src/audit-log/chain-keys';
+
+/** The chain key every spec chains and verifies with, as the app's environment names it. */
+export const TEST_CHAIN_KEY_ENV = {
+  AUDIT_CHAIN_KEY: 'test-only-audit-chain-key-0123456789abcdef',
+  AUDIT_CHAIN_KEY_ID: 'test-1',
+};
+
+export const TEST_CHAIN_KEYS = new ChainKeyRing({
+  id: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY_ID,
+  secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
+});
 
 const hex = (n: number): string => n.toString(16).padStart(24, '0');
 
@@ -8,10 +20,29 @@ export function billwerkId(seed: number): string {
   return hex(0xb111e000000 + seed);
 }
 
-/** An audit row as the consumer would build it; overrides pick the interesting fields. */
+/** The envelope text a row was parsed from, attributes in the ingress's order. */
+export function envelopeOf(record: Omit<AuditRecord, 'rawValue'>): string {
+  return JSON.stringify({
+    specversion: '1.0',
+    id: record.eventId,
+    source: record.source,
+    type: record.type,
+    ...(record.subject === null ? {} : { subject: record.subject }),
+    time: record.receivedAt,
+    datacontenttype: 'application/json',
+    ...(record.type.startsWith('billwerk.') ? { retrycount: record.retryCount } : {}),
+    data: record.data,
+  });
+}
+
+/**
+ * An audit row as the consumer would build it; overrides pick the interesting fields. Its
+ * `rawValue` is the envelope of the final fields unless given.
+ */
 export function auditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
   const receivedAt = overrides.receivedAt ?? new Date().toISOString();
-  return {
+  const { rawValue, ...fields } = overrides;
+  const record = {
     eventId: randomUUID(),
     type: 'billwerk.ContractChanged',
     source: 'billwerk/default',
@@ -27,8 +58,9 @@ export function auditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
     retryCount: 0,
     data: { Event: 'ContractChanged', ContractId: billwerkId(1), CustomerId: billwerkId(2) },
     headers: { 'content-type': 'application/cloudevents+json' },
-    ...overrides,
+    ...fields,
   };
+  return { ...record, rawValue: rawValue ?? envelopeOf(record) };
 }
 
 /** `count` consecutive rows of one topic-partition starting at `firstOffset`. */

@@ -1,11 +1,14 @@
-import { AcknowledgedProducer, createKafka } from '@app/messaging';
+import { AUDIT_CHECKPOINTS_TOPIC, AUDIT_CHECKPOINTS_TOPIC_CONFIG } from '@app/contracts';
+import { AcknowledgedProducer, createKafka, ensureTopics } from '@app/messaging';
 import { createLogger } from '@app/observability';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { testBrokers } from '../../../test/support/kafka';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
+import { CheckpointWriter } from '../src/checkpoints/checkpoint-writer';
 import { AuditConsumer } from '../src/ingestion/audit-consumer';
 import { AuditMetrics } from '../src/metrics/audit-metrics';
+import { TEST_CHAIN_KEYS } from './audit-fixtures';
 
 export interface RunningConsumer {
   metrics: AuditMetrics;
@@ -13,7 +16,22 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
-/** The audit consumer on its own topics and group, writing through `dataSource`. */
+/** The checkpoint topic as the app creates it; the test's group keeps its keys apart. */
+export async function ensureCheckpointTopic(kafka: Kafka): Promise<void> {
+  await ensureTopics(kafka, [
+    {
+      topic: AUDIT_CHECKPOINTS_TOPIC,
+      numPartitions: 1,
+      replicationFactor: 1,
+      configEntries: AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+    },
+  ]);
+}
+
+/**
+ * The audit consumer on its own topics and group, writing through `dataSource` and checkpointing
+ * to the real checkpoint topic under its group.
+ */
 export async function startAuditConsumer(options: {
   dataSource: DataSource;
   topics: string[];
@@ -22,12 +40,18 @@ export async function startAuditConsumer(options: {
 }): Promise<RunningConsumer> {
   const logger = createLogger('audit-test', 'fatal');
   const kafka: Kafka = createKafka({ brokers: testBrokers(), clientId: 'audit-test' }, logger);
+  await ensureCheckpointTopic(kafka);
   const deadLetters = new AcknowledgedProducer(kafka, logger);
+  const checkpoints = new AcknowledgedProducer(kafka, logger);
   const metrics = new AuditMetrics();
   const consumer = new AuditConsumer(
     kafka,
-    new AuditLogRepository(options.dataSource),
+    new AuditLogRepository(options.dataSource, TEST_CHAIN_KEYS),
     deadLetters,
+    new CheckpointWriter((batches) => checkpoints.send(batches), {
+      topic: AUDIT_CHECKPOINTS_TOPIC,
+      group: options.groupId,
+    }),
     metrics,
     logger,
     {
@@ -45,7 +69,7 @@ export async function startAuditConsumer(options: {
     consumer,
     stop: async () => {
       await consumer.stop();
-      await deadLetters.disconnect();
+      await Promise.all([deadLetters.disconnect(), checkpoints.disconnect()]);
     },
   };
 }

@@ -36,7 +36,7 @@ export function validateEnvironment<T extends object>(
   return instance;
 }
 
-const SECRET_SETTING = /AUTH|TOKEN|SECRET|PASSWORD|URL/i;
+const SECRET_SETTING = /AUTH|TOKEN|SECRET|PASSWORD|URL|KEYS?$/i;
 
 // Some settings hold secrets (a DATABASE_URL can carry a password): never echo those.
 function describe(property: string, value: unknown): string {

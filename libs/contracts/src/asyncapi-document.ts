@@ -1,3 +1,4 @@
+import { AUDIT_CHECKPOINT_FIELDS, AUDIT_CHECKPOINTS_TOPIC } from './audit-checkpoints';
 import { CLOUDEVENT_ATTRIBUTES, CLOUDEVENT_CONTENT_TYPE, ENVELOPE_ATTRIBUTES } from './cloud-event';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
 import {
@@ -31,6 +32,8 @@ const TOPIC_DESCRIPTIONS: Record<string, string> = {
   'billwerk.reporting.v1': 'Reports and accounting exports.',
   'billwerk.unrecognized.v1':
     'Well-formed hooks whose event billwerk-bridge does not know yet. Fields are as billwerk sent them.',
+  [AUDIT_CHECKPOINTS_TOPIC]:
+    "The audit log's newest row per audited topic-partition, written by the audit app after each stored batch. Compacted: the latest per key. Keyed `<audit group>/<topic>/<partition>`. Its `/audit/verify` reports a table head behind its checkpoint as rows removed from the end.",
   [RETENTION_ACTIONS_TOPIC]:
     'Retention actions for the CRM and e-mail teams, decided from billwerk state. Keyed by ContractId. An action may be delivered twice with the same id after a crash: drop ids already seen.',
 };
@@ -126,6 +129,39 @@ function retentionSchemas(): Record<string, Schema> {
         ce_source: { type: 'string', const: RETENTION_ACTION_SOURCE },
       },
     },
+  };
+}
+
+const CHECKPOINT_DESCRIPTIONS: Record<keyof typeof AUDIT_CHECKPOINT_FIELDS, string> = {
+  group: 'The audit consumer group whose log this is',
+  topic: 'The audited topic',
+  partition: 'The audited partition',
+  offset: 'Kafka offset of the newest stored row (decimal)',
+  seq: "That row's seq in audit_events (decimal)",
+  hash: "That row's chain hash (hex)",
+  keyId: 'The chain key of the hash; null for a legacy unkeyed row',
+  at: 'When the checkpoint was written',
+};
+
+function auditCheckpointSchema(): Schema {
+  const types: Record<string, Schema> = {
+    string: { type: 'string' },
+    integer: { type: 'integer', minimum: 0 },
+    'string|null': { type: ['string', 'null'] },
+    'date-time': { type: 'string', format: 'date-time' },
+  };
+  return {
+    type: 'object',
+    required: Object.keys(AUDIT_CHECKPOINT_FIELDS),
+    properties: Object.fromEntries(
+      Object.entries(AUDIT_CHECKPOINT_FIELDS).map(([field, type]) => [
+        field,
+        {
+          ...types[type],
+          description: CHECKPOINT_DESCRIPTIONS[field as keyof typeof AUDIT_CHECKPOINT_FIELDS],
+        },
+      ]),
+    ),
   };
 }
 
@@ -276,6 +312,22 @@ export function buildAsyncApiDocument(version: string): Schema {
   }
   byTopic.set(RETENTION_ACTIONS_TOPIC, [...RETENTION_ACTION_TYPES]);
 
+  schemas.AuditCheckpoint = auditCheckpointSchema();
+  messages.AuditCheckpoint = {
+    name: 'AuditCheckpoint',
+    title: 'An audit chain head',
+    summary: 'The newest stored audit row of one audited topic-partition',
+    contentType: 'application/json',
+    payload: { $ref: '#/components/schemas/AuditCheckpoint' },
+    bindings: {
+      kafka: {
+        key: { type: 'string', description: '`<audit group>/<topic>/<partition>`' },
+        bindingVersion: '0.5.0',
+      },
+    },
+  };
+  byTopic.set(AUDIT_CHECKPOINTS_TOPIC, ['AuditCheckpoint']);
+
   const channels: Record<string, Schema> = {};
   const operations: Record<string, Schema> = {};
   for (const [topic, events] of byTopic) {
@@ -301,7 +353,7 @@ export function buildAsyncApiDocument(version: string): Schema {
       title: 'billwerk-bridge',
       version,
       description:
-        'billwerk webhooks as CloudEvents on Kafka. Hooks can arrive late, twice (as two events) or out of order across contracts: fetch current state from billwerk and act idempotently.',
+        'billwerk webhooks as CloudEvents on Kafka, and the audit log checkpoints. Hooks can arrive late, twice (as two events) or out of order across contracts: fetch current state from billwerk and act idempotently.',
     },
     defaultContentType: CLOUDEVENT_CONTENT_TYPE,
     servers: {

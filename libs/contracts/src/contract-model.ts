@@ -1,3 +1,4 @@
+import { AUDIT_CHECKPOINT_FIELDS, AUDIT_CHECKPOINTS_TOPIC } from './audit-checkpoints';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
 import {
   RETENTION_ACTION_FIELDS,
@@ -57,6 +58,9 @@ export function currentContractModel(): ContractModel {
       },
     };
   }
+  model.topics[AUDIT_CHECKPOINTS_TOPIC] = {
+    messages: { 'audit.checkpoint': { fields: prefixed('value', AUDIT_CHECKPOINT_FIELDS) } },
+  };
   return model;
 }
 

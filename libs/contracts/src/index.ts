@@ -11,3 +11,4 @@ export * from './asyncapi-document';
 export * from './contract-model';
 export * from './retention-actions';
 export * from './dead-letter';
+export * from './audit-checkpoints';

@@ -1,4 +1,4 @@
-import { classifyFailure, PoisonRecordError } from './failure-policy';
+import { classifyFailure, DependencyUnavailableError, PoisonRecordError } from './failure-policy';
 
 function pgError(code: string, constraint?: string): Error {
   // TypeORM's QueryFailedError carries the node-postgres error as driverError.
@@ -73,6 +73,16 @@ describe('classifyFailure', () => {
       'SQLITE_BUSY',
     ],
     ['a lost connection', new Error('Connection terminated unexpectedly'), 'CONNECTION'],
+    [
+      'a dependency unavailable, whatever its cause (a refused, non-retriable Kafka write)',
+      new DependencyUnavailableError('CHECKPOINT_WRITE', 'checkpoint not written', {
+        cause: Object.assign(new Error('Not authorized'), {
+          name: 'KafkaJSProtocolError',
+          retriable: false,
+        }),
+      }),
+      'CHECKPOINT_WRITE',
+    ],
     ['a pool timeout', new Error('timeout exceeded when trying to connect'), 'CONNECTION'],
     [
       'a KafkaJS connection error',

@@ -32,6 +32,22 @@ export class PoisonRecordError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler when something it needs besides the record failed (a write the record's
+ * processing ends with, such as a checkpoint): always transient, whatever the cause says, so the
+ * record is retried and never dead-lettered for it.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
 export interface FailurePolicyOptions {
   /**
    * Unique constraints a handler relies on for idempotency: a violation of one is a concurrent
@@ -110,6 +126,7 @@ function classifyPostgres(code: string, constraint: unknown, options: FailurePol
 
 function classifyOne(error: ErrorShape, options: FailurePolicyOptions): Classification | undefined {
   if (error instanceof PoisonRecordError) return { kind: 'deterministic', code: error.code };
+  if (error instanceof DependencyUnavailableError) return { kind: 'transient', code: error.code };
   // A stack overflow on a record nested thousands deep, an invalid array length, a bad date.
   if (error instanceof RangeError) return { kind: 'deterministic', code: 'RangeError' };
   // JSON.parse of a value that is not JSON.

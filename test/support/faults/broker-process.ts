@@ -25,6 +25,13 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How a broker process is started again and stopped: a single node, or one node of a cluster. */
+export interface BrokerLauncher {
+  /** Starts the process on its storage and resolves with its pid once it answers. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
 /**
  * A private broker process a fault test may freeze (SIGSTOP: the JVM keeps its sockets open and
  * reads nothing, as under a long GC pause or a stalled disk), kill (SIGKILL) and restart on the
@@ -34,10 +41,10 @@ export class LocalBroker {
   private frozen = false;
   private thawTimer: NodeJS.Timeout | undefined;
 
-  private constructor(
-    private readonly options: PrivateKafkaOptions,
-    private pid: number,
-    readonly brokers: string,
+  constructor(
+    private readonly launcher: BrokerLauncher,
+    private currentPid: number,
+    readonly port: number,
   ) {}
 
   /** Starts (or reuses) the broker on the given private ports and creates `topics`. */
@@ -46,26 +53,51 @@ export class LocalBroker {
     if (kafka.pid === undefined) {
       throw new Error(`the broker on ${kafka.brokers} has no pid file; stop it before the test`);
     }
-    return new LocalBroker(options, kafka.pid, kafka.brokers);
+    const launcher: BrokerLauncher = {
+      start: async () => {
+        const running = await startLocalKafka(options);
+        if (running.pid === undefined) {
+          throw new Error(`restarted broker on ${running.brokers} has no pid`);
+        }
+        return running.pid;
+      },
+      stop: async () => {
+        await stopLocalKafka(options);
+      },
+    };
+    return new LocalBroker(launcher, kafka.pid, options.port);
+  }
+
+  get brokers(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.currentPid;
   }
 
   get isFrozen(): boolean {
     return this.frozen;
   }
 
+  /** Whether its process exists (frozen counts): false after kill() or stop(). */
+  get isAlive(): boolean {
+    return alive(this.currentPid);
+  }
+
   freeze(): void {
-    signalGroup(this.pid, 'SIGSTOP');
+    signalGroup(this.currentPid, 'SIGSTOP');
     this.frozen = true;
-    frozenPids.add(this.pid);
+    frozenPids.add(this.currentPid);
   }
 
   thaw(): void {
     clearTimeout(this.thawTimer);
     this.thawTimer = undefined;
     if (!this.frozen) return;
-    signalGroup(this.pid, 'SIGCONT');
+    signalGroup(this.currentPid, 'SIGCONT');
     this.frozen = false;
-    frozenPids.delete(this.pid);
+    frozenPids.delete(this.currentPid);
   }
 
   /** Freezes the broker and resolves once it has been thawed `ms` later. */
@@ -82,23 +114,20 @@ export class LocalBroker {
   /** SIGKILL: no shutdown, no flush; waits until the process is gone. */
   async kill(): Promise<void> {
     this.thaw();
-    if (!alive(this.pid)) return;
-    signalGroup(this.pid, 'SIGKILL');
-    while (alive(this.pid)) await new Promise((done) => setTimeout(done, 50));
+    if (!alive(this.currentPid)) return;
+    signalGroup(this.currentPid, 'SIGKILL');
+    while (alive(this.currentPid)) await new Promise((done) => setTimeout(done, 50));
   }
 
   /** Starts the broker again on the same storage (after kill() or stop()). */
   async restart(): Promise<void> {
-    if (alive(this.pid)) await this.stop();
-    const running = await startLocalKafka(this.options);
-    if (running.pid === undefined)
-      throw new Error(`restarted broker on ${this.brokers} has no pid`);
-    this.pid = running.pid;
+    if (alive(this.currentPid)) await this.stop();
+    this.currentPid = await this.launcher.start();
   }
 
   /** Graceful stop (SIGTERM, SIGKILL after 30 s), thawed first: a stopped JVM ignores SIGTERM. */
   async stop(): Promise<void> {
     this.thaw();
-    await stopLocalKafka(this.options);
+    await this.launcher.stop();
   }
 }

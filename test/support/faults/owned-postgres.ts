@@ -37,8 +37,11 @@ export class OwnedPostgres {
     readonly port: number,
   ) {}
 
-  /** initdb on a fresh temporary folder, then start; trust auth for the `postgres` user. */
-  static async start(): Promise<OwnedPostgres> {
+  /**
+   * initdb on a fresh temporary folder, then start on `port` (default: any free port); trust auth
+   * for the `postgres` user.
+   */
+  static async start(port?: number): Promise<OwnedPostgres> {
     const bin = binDir();
     const folder = mkdtempSync(join(tmpdir(), 'owned-pg-'));
     // The server user must be able to reach and own its data directory.
@@ -55,7 +58,7 @@ export class OwnedPostgres {
       'UTF8',
     ]);
     await run(cmd, args);
-    const server = new OwnedPostgres(bin, dataDir, await freePort());
+    const server = new OwnedPostgres(bin, dataDir, port ?? (await freePort()));
     await server.resume();
     return server;
   }

@@ -76,4 +76,12 @@ export class AuditEventEntity {
 
   @Column({ type: 'text' })
   hash!: string;
+
+  /** The value as consumed; null on rows stored before migration AuditEventsRawValue1764300000000. */
+  @Column({ name: 'raw_value', type: 'text', nullable: true })
+  rawValue!: string | null;
+
+  /** The chain key of `hash` (HMAC-SHA-256); null: the legacy unkeyed SHA-256 chain. */
+  @Column({ name: 'chain_key_id', type: 'text', nullable: true })
+  chainKeyId!: string | null;
 }

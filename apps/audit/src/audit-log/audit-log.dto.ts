@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import type { LinkProblem } from './chain-check';
 
 export const MAX_PAGE_SIZE = 1000;
 const MAX_TEXT = 512;
@@ -109,8 +110,24 @@ export class AuditEventDto {
   @ApiProperty({ description: 'The hook body as billwerk sent it', type: Object, nullable: true })
   data!: unknown;
   @ApiProperty({ type: Object }) headers!: Record<string, string | string[]>;
-  @ApiProperty({ description: 'SHA-256 chained to the previous row of the same partition' })
+  @ApiProperty({
+    description:
+      'HMAC-SHA-256 (key `keyId`) over the previous row of the same partition, the columns and the value as consumed; SHA-256 over the columns for legacy rows (`keyId` null)',
+  })
   hash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The chain key of `hash`; null for legacy rows of the unkeyed SHA-256 chain',
+  })
+  keyId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The Kafka record value exactly as consumed, as a JSON string holding its text byte for byte (large integers and number spellings such as 1.50 intact; parse it with a lossless JSON parser if you need them). `data` is the same body parsed, with numbers as doubles. Null for rows stored before values were kept.',
+  })
+  value!: string | null;
 }
 
 export class AuditEventPageDto {
@@ -127,7 +144,18 @@ export class BrokenLinkDto {
   @ApiProperty() offset!: string;
   @ApiProperty() eventId!: string;
   @ApiProperty() storedHash!: string;
-  @ApiProperty() expectedHash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Null when it cannot be computed (unknown key, missing value)',
+  })
+  expectedHash!: string | null;
+  @ApiProperty({
+    enum: ['HASH_MISMATCH', 'UNKNOWN_KEY', 'MISSING_VALUE', 'DATA_MISMATCH', 'UNKEYED_AFTER_KEYED'],
+    description:
+      'HASH_MISMATCH: the row, its predecessor or rows between them were changed or removed; UNKNOWN_KEY: a key id this app was not given; MISSING_VALUE: a keyed row without its value; DATA_MISMATCH: `data` differs from the value; UNKEYED_AFTER_KEYED: an unkeyed row after keyed ones',
+  })
+  problem!: LinkProblem;
 }
 
 export class ChainReportDto {

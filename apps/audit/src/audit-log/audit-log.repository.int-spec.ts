@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
-import { auditRecord, auditRecords, billwerkId } from '../../test/audit-fixtures';
+import { auditRecord, auditRecords, billwerkId, TEST_CHAIN_KEYS } from '../../test/audit-fixtures';
 import { openAuditDatabase } from './audit-data-source';
 import { AuditLogRepository } from './audit-log.repository';
 
@@ -18,7 +18,7 @@ describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase)
       { url: database.url, sqlitePath: database.sqlitePath, poolSize: 4 },
       { migrate: true },
     ));
-    repository = new AuditLogRepository(dataSource);
+    repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
   });
 
   afterEach(async () => {
@@ -28,23 +28,31 @@ describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase)
 
   it('writes each message once however often the batch is redelivered', async () => {
     const batch = auditRecords(5);
-    expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, batch)).toEqual({
+    const first = await repository.appendIfAbsent('billwerk.contract.v1', 0, batch);
+    const head = await dataSource.query<Array<{ seq: string | number; hash: string }>>(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
+    // The outcome names the new head: what a checkpoint records.
+    expect(first).toEqual({
       written: 5,
       duplicates: 0,
+      head: { seq: String(head[0].seq), offset: '4', hash: head[0].hash, keyId: 'test-1' },
     });
     expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, batch)).toEqual({
       written: 0,
       duplicates: 5,
+      head: first.head,
     });
     // Overlapping redelivery: the first three again, two new ones after them.
     const next = [...batch.slice(0, 3), ...auditRecords(2, 5)];
-    expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, next)).toEqual({
+    expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, next)).toMatchObject({
       written: 2,
       duplicates: 3,
+      head: { offset: '6' },
     });
     // The same event id at a new offset is the same event: not stored twice.
     const again = auditRecord({ eventId: batch[0].eventId, offset: '7' });
-    expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, [again])).toEqual({
+    expect(await repository.appendIfAbsent('billwerk.contract.v1', 0, [again])).toMatchObject({
       written: 0,
       duplicates: 1,
     });

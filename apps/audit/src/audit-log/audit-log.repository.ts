@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import type { AuditRecord } from './audit-record';
-import { canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
+import { checkLink, type LinkProblem } from './chain-check';
+import type { ChainKeyRing } from './chain-keys';
+import { canonicalJson, GENESIS_HASH, keyedRowHash } from './hash-chain';
 
 export interface AuditEventFilter {
   customerId?: string;
@@ -34,6 +36,15 @@ export interface AuditPage {
   next?: AuditPosition;
 }
 
+/** The newest row of a topic-partition: where its chain continues. */
+export interface ChainHead {
+  seq: string;
+  offset: string;
+  hash: string;
+  /** Null: a legacy unkeyed row. */
+  keyId: string | null;
+}
+
 export interface AppendOutcome {
   written: number;
   /** Messages whose event id is already stored: redeliveries. */
@@ -43,13 +54,17 @@ export interface AppendOutcome {
    * cluster replaced, and offsets restarted. They are stored; this reports it.
    */
   offsetRegression?: { headOffset: string; firstOffset: string; count: number };
+  /** The partition's newest row after the append; undefined while the partition has none. */
+  head?: ChainHead;
 }
 
 export interface BrokenLink {
   offset: string;
   eventId: string;
   storedHash: string;
-  expectedHash: string;
+  /** Null when it cannot be computed: the row names an unknown key or lacks its value. */
+  expectedHash: string | null;
+  problem: LinkProblem;
 }
 
 export interface ChainReport {
@@ -77,6 +92,8 @@ const COLUMNS = [
   'data',
   'headers',
   'hash',
+  'raw_value',
+  'chain_key_id',
 ] as const;
 
 /** Rows per SQLite INSERT statement and per event-id look-up: well below its parameter limit. */
@@ -89,6 +106,7 @@ function rowValues(
   dataJson: string,
   headersJson: string,
   hash: string,
+  keyId: string,
 ): unknown[] {
   return [
     row.eventId,
@@ -107,6 +125,8 @@ function rowValues(
     dataJson,
     headersJson,
     hash,
+    row.rawValue,
+    keyId,
   ];
 }
 
@@ -132,8 +152,11 @@ const POSTGRES_COLUMN_TYPES = [
   'jsonb',
   'jsonb',
   'text',
+  'text',
+  'text',
 ];
-const UNNEST_INSERT = `INSERT INTO audit_events (${COLUMNS.join(',')}) SELECT * FROM unnest(${POSTGRES_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(',')})`;
+/** Rows go in in array order, so the largest seq is the last row's: the new chain head. */
+const UNNEST_INSERT = `WITH inserted AS (INSERT INTO audit_events (${COLUMNS.join(',')}) SELECT * FROM unnest(${POSTGRES_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(',')}) RETURNING seq) SELECT max(seq)::text AS seq FROM inserted`;
 
 /** Postgres 23505 and SQLite SQLITE_CONSTRAINT_UNIQUE: a unique constraint refused a row. */
 function isUniqueViolation(error: unknown): boolean {
@@ -146,8 +169,17 @@ function topicLockKey(topic: string): number {
   return createHash('sha256').update(topic).digest().readInt32BE(0);
 }
 
+/** Appending or verifying needs the chain keys; a repository opened without them only reads. */
+export class ChainKeysMissingError extends Error {
+  readonly code = 'CHAIN_KEYS_MISSING';
+  constructor() {
+    super('this audit log was opened without chain keys: it can only be read');
+  }
+}
+
 /**
- * The audit table. Only appends and reads: there is deliberately no update or delete path.
+ * The audit table. Only appends and reads: there is deliberately no update or delete path, and
+ * nothing here needs more than INSERT and SELECT (plus advisory locks on Postgres).
  */
 export class AuditLogRepository {
   readonly kind: DatabaseKind;
@@ -155,21 +187,32 @@ export class AuditLogRepository {
   /** SQLite has one connection: its write transactions must not interleave. */
   private writeQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys?: ChainKeyRing,
+  ) {
     this.kind = databaseKind(dataSource);
     this.events = dataSource.getRepository(AuditEventEntity);
   }
 
+  private get chainKeys(): ChainKeyRing {
+    if (this.keys === undefined) throw new ChainKeysMissingError();
+    return this.keys;
+  }
+
   /**
-   * Appends one topic-partition's messages in one transaction, chaining each row's hash to the
-   * partition's latest row (by seq). Duplicates are decided by event id alone, looked up before
+   * Appends one topic-partition's messages in one transaction, chaining each row's HMAC (under the
+   * active chain key) to the partition's latest row (by seq). Duplicates are decided by event id alone, looked up before
    * hashing: an INSERT that silently skipped a row would leave a hole in the chain, so a
    * concurrent writer's conflict fails the transaction instead and the batch is tried again.
    * Offsets are not trusted for it: a recreated topic restarts them at 0.
    */
   appendIfAbsent(topic: string, partition: number, records: AuditRecord[]): Promise<AppendOutcome> {
+    const keys = this.chainKeys;
     const attempt = (): Promise<AppendOutcome> =>
-      this.dataSource.transaction((manager) => this.append(manager, topic, partition, records));
+      this.dataSource.transaction((manager) =>
+        this.append(manager, keys, topic, partition, records),
+      );
     // A unique violation: another writer stored one of these event ids meanwhile; look again.
     const write = (): Promise<AppendOutcome> =>
       attempt().catch((error: unknown) => {
@@ -184,6 +227,7 @@ export class AuditLogRepository {
 
   private async append(
     manager: EntityManager,
+    keys: ChainKeyRing,
     topic: string,
     partition: number,
     records: AuditRecord[],
@@ -201,21 +245,35 @@ export class AuditLogRepository {
     const fresh: unknown[][] = [];
     let regression: AppendOutcome['offsetRegression'];
     let previous = head?.hash ?? GENESIS_HASH;
+    const { id: keyId } = keys.active;
+    const secret = keys.activeSecret;
+    let lastOffset = '';
     for (const record of records) {
       if (known.has(record.eventId)) continue;
       known.add(record.eventId);
+      lastOffset = record.offset;
       if (headOffset !== undefined && BigInt(record.offset) <= BigInt(headOffset)) {
         regression ??= { headOffset, firstOffset: record.offset, count: 0 };
         regression.count += 1;
       }
-      const canonical = canonicalRow(record);
-      previous = chainHash(previous, canonical.content);
-      fresh.push(rowValues(record, canonical.dataJson, canonical.headersJson, previous));
+      const headersJson = canonicalJson(record.headers);
+      previous = keyedRowHash(secret, keyId, previous, record, headersJson);
+      // `data` is the value parsed, kept for queries; the value itself is what is hashed.
+      fresh.push(rowValues(record, JSON.stringify(record.data), headersJson, previous, keyId));
     }
-    if (this.kind === 'postgres' && fresh.length > 0) {
-      // One array per column: Postgres parses one small statement instead of 16 000 parameters.
+    const outcome: AppendOutcome = {
+      written: fresh.length,
+      duplicates: records.length - fresh.length,
+      ...(regression === undefined ? {} : { offsetRegression: regression }),
+      ...(head === undefined ? {} : { head }),
+    };
+    if (fresh.length === 0) return outcome;
+    let lastSeq: string;
+    if (this.kind === 'postgres') {
+      // One array per column: Postgres parses one small statement instead of 18 000 parameters.
       const columns = COLUMNS.map((_, column) => fresh.map((row) => row[column]));
-      await manager.query(UNNEST_INSERT, columns);
+      const [inserted] = await manager.query<Array<{ seq: string }>>(UNNEST_INSERT, columns);
+      lastSeq = String(inserted.seq);
     } else {
       for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
         const chunk = fresh.slice(start, start + INSERT_CHUNK);
@@ -224,12 +282,12 @@ export class AuditLogRepository {
           chunk.flat(),
         );
       }
+      const [inserted] = await manager.query<Array<{ seq: number }>>(
+        'SELECT last_insert_rowid() AS seq',
+      );
+      lastSeq = String(inserted.seq);
     }
-    return {
-      written: fresh.length,
-      duplicates: records.length - fresh.length,
-      ...(regression === undefined ? {} : { offsetRegression: regression }),
-    };
+    return { ...outcome, head: { seq: lastSeq, offset: lastOffset, hash: previous, keyId } };
   }
 
   /** The partition's latest row: its chain continues from there. */
@@ -237,16 +295,18 @@ export class AuditLogRepository {
     manager: EntityManager,
     topic: string,
     partition: number,
-  ): Promise<{ offset: string; hash: string } | undefined> {
+  ): Promise<ChainHead | undefined> {
     const row = await manager
       .getRepository(AuditEventEntity)
       .createQueryBuilder('e')
-      .select(['e.seq', 'e.offset', 'e.hash'])
+      .select(['e.seq', 'e.offset', 'e.hash', 'e.chainKeyId'])
       .where('e.topic = :topic AND e.partition = :partition', { topic, partition })
       .orderBy('e.seq', 'DESC')
       .limit(1)
       .getOne();
-    return row ?? undefined;
+    return row === null
+      ? undefined
+      : { seq: row.seq, offset: row.offset, hash: row.hash, keyId: row.chainKeyId };
   }
 
   private async knownEventIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
@@ -312,7 +372,10 @@ export class AuditLogRepository {
     } while (after !== undefined);
   }
 
-  /** Recomputes every topic-partition's hash chain from its first row, in seq order. */
+  /**
+   * Recomputes every topic-partition's chain from its first row, in seq order: legacy rows with
+   * SHA-256, keyed rows with the HMAC of the key they name.
+   */
   async verify(): Promise<ChainReport[]> {
     const partitions = await this.events
       .createQueryBuilder('e')
@@ -330,6 +393,7 @@ export class AuditLogRepository {
   }
 
   private async verifyPartition(topic: string, partition: number): Promise<ChainReport> {
+    const keys = this.chainKeys;
     const report: ChainReport = {
       topic,
       partition,
@@ -338,6 +402,7 @@ export class AuditLogRepository {
       firstBrokenLink: null,
     };
     let previous = GENESIS_HASH;
+    let afterKeyed = false;
     let afterSeq = '0';
     for (;;) {
       const rows = await this.events
@@ -351,18 +416,20 @@ export class AuditLogRepository {
         .limit(READ_CHUNK)
         .getMany();
       for (const row of rows) {
-        const expected = chainHash(previous, canonicalRow(row).content);
-        if (expected !== row.hash) {
+        const link = checkLink(row, previous, keys, afterKeyed);
+        if (link.problem !== undefined) {
           report.brokenLinks += 1;
           report.firstBrokenLink ??= {
             offset: row.offset,
             eventId: row.eventId,
             storedHash: row.hash,
-            expectedHash: expected,
+            expectedHash: link.expectedHash,
+            problem: link.problem,
           };
         }
         // Continue from the stored hash: one edit reports one break, not every row after it.
         previous = row.hash;
+        afterKeyed ||= row.chainKeyId !== null;
         report.rowsChecked += 1;
       }
       if (rows.length < READ_CHUNK) return report;

@@ -14,10 +14,16 @@ import { AuditEventNotFoundError } from './audit-log.errors';
 import { AuditLogRepository } from './audit-log.repository';
 
 function toView(row: AuditEventEntity): AuditEventDto {
-  const view: Partial<AuditEventEntity> = { ...row };
+  const view: Partial<AuditEventEntity> & AuditEventDto = {
+    ...row,
+    value: row.rawValue,
+    keyId: row.chainKeyId,
+  };
   // The row's sequence number is an internal position; cursors carry it opaquely.
   delete view.seq;
-  return view as AuditEventDto;
+  delete view.rawValue;
+  delete view.chainKeyId;
+  return view;
 }
 
 /** Normalises an ISO 8601 bound so both databases compare it like their stored times. */

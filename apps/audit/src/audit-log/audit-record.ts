@@ -22,4 +22,9 @@ export interface AuditRecord {
   retryCount: number;
   data: unknown;
   headers: StoredHeaders;
+  /**
+   * The Kafka record value exactly as consumed (UTF-8 JSON text, byte for byte): what the chain
+   * hashes and replay publishes. The other value fields are parsed from it.
+   */
+  rawValue: string;
 }

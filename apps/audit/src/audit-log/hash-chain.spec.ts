@@ -1,5 +1,11 @@
 import { auditRecord } from '../../test/audit-fixtures';
-import { canonicalJson, canonicalRow, chainHash, GENESIS_HASH } from './hash-chain';
+import {
+  canonicalJson,
+  canonicalRow,
+  GENESIS_HASH,
+  keyedRowHash,
+  legacyChainHash,
+} from './hash-chain';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
@@ -38,16 +44,16 @@ describe('canonicalRow', () => {
   it('is canonicalJson of exactly the record fields, with data and headers reusable', () => {
     const record = auditRecord({ subject: null, data: { b: [2, 1], a: { y: 1, x: null } } });
     const row = canonicalRow({ ...record, seq: '17' } as typeof record);
-    expect(row.content).toBe(canonicalJson(record));
+    expect(row.content).toBe(canonicalJson({ ...record, rawValue: undefined }));
     expect(row.dataJson).toBe('{"a":{"x":null,"y":1},"b":[2,1]}');
     expect(row.headersJson).toBe(canonicalJson(record.headers));
   });
 });
 
-describe('chainHash', () => {
+describe('legacyChainHash', () => {
   const record = auditRecord({ eventId: '6f1c7d1e-0000-4000-8000-000000000001' });
   const hash = (previous: string, r: typeof record): string =>
-    chainHash(previous, canonicalRow(r).content);
+    legacyChainHash(previous, canonicalRow(r).content);
 
   it('is a SHA-256 hex digest that depends on the previous hash', () => {
     const first = hash(GENESIS_HASH, record);
@@ -60,5 +66,34 @@ describe('chainHash', () => {
     expect(hash(GENESIS_HASH, { ...record, retryCount: 1 })).not.toBe(base);
     expect(hash(GENESIS_HASH, { ...record, data: { Event: 'Other' } })).not.toBe(base);
     expect(hash(GENESIS_HASH, { ...record, offset: '1' })).not.toBe(base);
+  });
+});
+
+describe('keyedRowHash', () => {
+  const secret = Buffer.from('a-test-key-of-at-least-thirty-two-characters');
+  const record = auditRecord({ eventId: '6f1c7d1e-0000-4000-8000-000000000002' });
+  const hash = (r: typeof record, key = secret, keyId = 'k1', previous = GENESIS_HASH): string =>
+    keyedRowHash(key, keyId, previous, r, canonicalJson(r.headers));
+
+  it('is HMAC-SHA-256 hex that needs the key: SHA-256 over the same input differs', () => {
+    const keyed = hash(record);
+    expect(keyed).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyed).not.toBe(legacyChainHash(GENESIS_HASH, canonicalRow(record).content));
+    expect(hash(record, Buffer.from('another-test-key-of-at-least-32-chars'))).not.toBe(keyed);
+    expect(hash(record, secret, 'k2')).not.toBe(keyed);
+    expect(hash(record, secret, 'k1', keyed)).not.toBe(keyed);
+  });
+
+  it('hashes the value bytes as consumed, so a re-spelled number is a different row', () => {
+    const exact = { ...record, rawValue: '{"data":{"Amount":1.50}}' };
+    expect(hash({ ...exact, rawValue: '{"data":{"Amount":1.5}}' })).not.toBe(hash(exact));
+  });
+
+  it('changes when any column but data changes', () => {
+    const base = hash(record);
+    expect(hash({ ...record, retryCount: 1 })).not.toBe(base);
+    expect(hash({ ...record, offset: '1' })).not.toBe(base);
+    expect(hash({ ...record, customerId: 'someone-else' })).not.toBe(base);
+    expect(hash({ ...record, headers: { forged: 'yes' } })).not.toBe(base);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AuditRecord } from './audit-record';
 
 /** The "previous hash" of the first row of a topic-partition. */
@@ -68,11 +68,12 @@ export interface CanonicalRow {
 }
 
 /**
- * The canonical content of a row, spelled out field by field in sorted key order: equal to
- * `canonicalJson` of the record's fields, but `data` and `headers` are serialised once for both
- * the hash and the INSERT. Extra columns (a row read back with its seq) are not part of it.
+ * The legacy (unkeyed) chain of rows stored before migration AuditEventsKeyedChain1764300000001:
+ * the canonical content of a row, spelled out field by field in sorted key order, equal to
+ * `canonicalJson` of the record's fields; `data` and `headers` are serialised once for both the
+ * hash and the INSERT. Extra columns (a row read back with its seq) are not part of it.
  */
-export function canonicalRow(record: AuditRecord): CanonicalRow {
+export function canonicalRow(record: Omit<AuditRecord, 'rawValue'>): CanonicalRow {
   const text = JSON.stringify;
   const dataJson = canonicalJson(record.data);
   const headersJson = canonicalJson(record.headers);
@@ -88,9 +89,44 @@ export function canonicalRow(record: AuditRecord): CanonicalRow {
 }
 
 /**
- * SHA-256 over the previous row's hash (same topic-partition) and this row's canonical content:
- * editing a row breaks its own hash, deleting one breaks its successor's.
+ * The legacy link: SHA-256 over the previous row's hash (same topic-partition) and this row's
+ * canonical content. Anyone can recompute it, so it only shows accidental damage; rows since the
+ * keyed chain are checked with `keyedRowHash`.
  */
-export function chainHash(previousHash: string, content: string): string {
+export function legacyChainHash(previousHash: string, content: string): string {
   return createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
+}
+
+/** What a keyed link covers besides the value: every column except `data`, which is parsed from it. */
+export type KeyedFields = Omit<AuditRecord, 'data' | 'headers'>;
+
+/**
+ * HMAC-SHA-256, under the key named `keyId`, over the previous row's hash (same topic-partition),
+ * the row's columns in sorted key order (the key id among them) and the value bytes exactly as
+ * consumed. Without the key nobody can make an edited, inserted or removed row link up again.
+ * `data` is not hashed (it is the value parsed); verifying checks it against the value instead.
+ */
+export function keyedRowHash(
+  secret: Buffer,
+  keyId: string,
+  previousHash: string,
+  record: KeyedFields,
+  headersJson: string,
+): string {
+  const text = JSON.stringify;
+  const columns =
+    `{"contractId":${text(record.contractId)},"customerId":${text(record.customerId)},` +
+    `"eventId":${text(record.eventId)},"headers":${headersJson},` +
+    `"kafkaTimestamp":${text(record.kafkaTimestamp)},"keyId":${text(keyId)},` +
+    `"offset":${text(record.offset)},"partition":${text(record.partition)},` +
+    `"receivedAt":${text(record.receivedAt)},"recordedAt":${text(record.recordedAt)},` +
+    `"retryCount":${text(record.retryCount)},"source":${text(record.source)},` +
+    `"subject":${text(record.subject)},"topic":${text(record.topic)},"type":${text(record.type)}}`;
+  return createHmac('sha256', secret)
+    .update(previousHash)
+    .update('\n')
+    .update(columns)
+    .update('\n')
+    .update(record.rawValue, 'utf8')
+    .digest('hex');
 }

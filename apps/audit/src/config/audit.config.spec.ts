@@ -1,16 +1,24 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from '@app/config';
+import { ChainKeyRing, DEV_CHAIN_KEY } from '../audit-log/chain-keys';
 import { loadAuditConfig, loadAuditDatabaseConfig, loadAuditReplayConfig } from './audit.config';
 
 const TOKENS = 'first-token-0123456789,second-token-0123456789';
+const KEY = 'a-chain-key-of-forty-characters-0123456';
+const OLD_KEY = 'the-retired-chain-key-of-forty-chars-012';
 
 describe('loadAuditConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadAuditConfig({ AUDIT_API_TOKENS: TOKENS });
     expect(config).toEqual({
+      production: false,
       http: { host: '0.0.0.0', port: 3002 },
       apiTokens: ['first-token-0123456789', 'second-token-0123456789'],
       database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 10 },
+      migration: {
+        database: { url: undefined, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+        appRole: undefined,
+      },
       migrateOnStart: true,
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -22,8 +30,26 @@ describe('loadAuditConfig', () => {
       },
       retry: { initialMs: 200, maxMs: 30000 },
       deterministicAttempts: 3,
+      chain: { keys: new ChainKeyRing(DEV_CHAIN_KEY), devKey: true },
       logLevel: 'info',
     });
+  });
+
+  it('chains with AUDIT_CHAIN_KEY under its id and verifies with the previous keys too', () => {
+    const { chain } = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
+      AUDIT_CHAIN_KEY_ID: '2026-02',
+      AUDIT_CHAIN_PREVIOUS_KEYS: `k1:${OLD_KEY},dev:${DEV_CHAIN_KEY.secret}`,
+    });
+    expect(chain.devKey).toBe(false);
+    expect(chain.keys.active).toEqual({ id: '2026-02', secret: KEY });
+    expect(chain.keys.ids).toEqual(['2026-02', 'k1', 'dev']);
+    expect(chain.keys.secret('k1')?.toString()).toBe(OLD_KEY);
+    expect(
+      loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: KEY }).chain.keys.active.id,
+    ).toBe('k1');
   });
 
   it('reads every setting', () => {
@@ -57,6 +83,29 @@ describe('loadAuditConfig', () => {
     expect(config.retry).toEqual({ initialMs: 50, maxMs: 1000 });
   });
 
+  it('migrates as the owner URL when given, else as the app', () => {
+    const app = 'postgres://audit_app:pw@db:5432/audit';
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    const config = loadAuditConfig({
+      AUDIT_API_TOKENS: TOKENS,
+      NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: KEY,
+      DATABASE_URL: app,
+      AUDIT_MIGRATION_DATABASE_URL: owner,
+      AUDIT_APP_ROLE: 'audit_app',
+    });
+    expect(config.production).toBe(true);
+    expect(config.database.url).toBe(app);
+    expect(config.migration).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: app }).migration).toEqual({
+      database: { url: app, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: undefined,
+    });
+  });
+
   it.each([
     [{}, /^AUDIT_API_TOKENS: must be comma-separated bearer tokens/],
     [{ AUDIT_API_TOKENS: 'short' }, /^AUDIT_API_TOKENS: .*\(got a value that is not shown\)$/],
@@ -64,6 +113,23 @@ describe('loadAuditConfig', () => {
     [{ AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
     [{ AUDIT_API_TOKENS: TOKENS, KAFKA_BROKERS: 'nohost' }, /^KAFKA_BROKERS: /],
     [{ AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATE_ON_START: 'yes' }, /^AUDIT_MIGRATE_ON_START: /],
+    [{ AUDIT_API_TOKENS: TOKENS, NODE_ENV: 'prod' }, /^NODE_ENV: /],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'mysql://x' },
+      /^AUDIT_MIGRATION_DATABASE_URL: must be a postgres/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_MIGRATION_DATABASE_URL: 'postgres://owner@db/audit' },
+      /^DATABASE_URL: needed with AUDIT_MIGRATION_DATABASE_URL /,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, DATABASE_URL: 'postgres://a@db/audit', AUDIT_APP_ROLE: 'App' },
+      /^AUDIT_APP_ROLE: must be a PostgreSQL role name/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_APP_ROLE: 'audit_app' },
+      /^AUDIT_APP_ROLE: needs PostgreSQL .*SQLite has no roles$/,
+    ],
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_DETERMINISTIC_ATTEMPTS: '0' },
       /^AUDIT_DETERMINISTIC_ATTEMPTS: /,
@@ -71,6 +137,30 @@ describe('loadAuditConfig', () => {
     [
       { AUDIT_API_TOKENS: TOKENS, AUDIT_RETRY_INITIAL_MS: '5000', AUDIT_RETRY_MAX_MS: '1000' },
       /^AUDIT_RETRY_INITIAL_MS: must not exceed AUDIT_RETRY_MAX_MS$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, NODE_ENV: 'production' },
+      /^AUDIT_CHAIN_KEY: production mode \(NODE_ENV=production\) needs a key of at least 32/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: 'short-key' },
+      /^AUDIT_CHAIN_KEY: must be at least 32 characters .*\(got a value that is not shown\)$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY_ID: 'k2' },
+      /^AUDIT_CHAIN_KEY_ID: names AUDIT_CHAIN_KEY, which is unset$/,
+    ],
+    [
+      { AUDIT_API_TOKENS: TOKENS, AUDIT_CHAIN_KEY: KEY, AUDIT_CHAIN_PREVIOUS_KEYS: 'k0:short' },
+      /^AUDIT_CHAIN_PREVIOUS_KEYS: must be comma-separated id:key .*not shown\)$/,
+    ],
+    [
+      {
+        AUDIT_API_TOKENS: TOKENS,
+        AUDIT_CHAIN_KEY: KEY,
+        AUDIT_CHAIN_PREVIOUS_KEYS: `k1:${OLD_KEY}`,
+      },
+      /^AUDIT_CHAIN_PREVIOUS_KEYS: key id k1 is listed twice \(the active key is k1\)$/,
     ],
   ])('rejects %p with one line naming the setting', (env, line) => {
     try {
@@ -98,10 +188,23 @@ describe('loadAuditConfig', () => {
   });
 
   it('lets the migration script run without API settings', () => {
-    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).database).toEqual({
-      url: undefined,
-      sqlitePath: '/tmp/a.sqlite',
-      poolSize: 10,
+    expect(loadAuditDatabaseConfig({ AUDIT_SQLITE_PATH: '/tmp/a.sqlite' }).migration).toEqual({
+      database: { url: undefined, sqlitePath: '/tmp/a.sqlite', poolSize: 1 },
+      appRole: undefined,
     });
+  });
+
+  it('lets the migration script run with the owner URL alone', () => {
+    const owner = 'postgres://audit_owner:pw@db:5432/audit';
+    expect(
+      loadAuditDatabaseConfig({ AUDIT_MIGRATION_DATABASE_URL: owner, AUDIT_APP_ROLE: 'audit_app' })
+        .migration,
+    ).toEqual({
+      database: { url: owner, sqlitePath: '.data/audit.sqlite', poolSize: 1 },
+      appRole: 'audit_app',
+    });
+    expect(() => loadAuditDatabaseConfig({ AUDIT_APP_ROLE: 'audit_app' })).toThrow(
+      /AUDIT_APP_ROLE: needs PostgreSQL/,
+    );
   });
 });

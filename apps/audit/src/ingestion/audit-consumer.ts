@@ -10,6 +10,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AuditLogRepository } from '../audit-log/audit-log.repository';
 import type { AuditRecord } from '../audit-log/audit-record';
+import type { CheckpointRecorder } from '../checkpoints/checkpoint-writer';
 import type { AuditMetrics } from '../metrics/audit-metrics';
 import { toAuditRecord } from './audit-message';
 
@@ -39,6 +40,7 @@ export class AuditConsumer {
     kafka: Kafka,
     private readonly repository: Pick<AuditLogRepository, 'appendIfAbsent' | 'ping'>,
     deadLetters: DeadLetterSender,
+    private readonly checkpoints: CheckpointRecorder,
     private readonly metrics: AuditMetrics,
     private readonly logger: Logger,
     options: AuditConsumerOptions,
@@ -121,6 +123,10 @@ export class AuditConsumer {
         'messages that can never be audit rows go to the dead-letter topic',
       );
     }
+    // Before the offset commit: a row is never committed past without a checkpoint at or after
+    // it, so removing it from the end shows. A failure here is transient: the batch is tried
+    // again, finds its rows stored, and records the checkpoint then.
+    if (outcome.head !== undefined) await this.checkpoints.record(topic, partition, outcome.head);
     endTimer();
     this.metrics.batchSize.observe(consumed.length);
     const last = consumed[consumed.length - 1].message.offset;

@@ -1,6 +1,5 @@
 import {
   AcknowledgedProducer,
-  createKafka,
   ensureTopics,
   errorMessage,
   kafkaPrincipal,
@@ -15,7 +14,8 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AuditLogRepository } from '../audit-log/audit-log.repository';
-import { AUDIT_LOGGER } from '../audit.tokens';
+import { AUDIT_KAFKA, AUDIT_LOGGER } from '../audit.tokens';
+import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
@@ -26,7 +26,6 @@ const START_RETRY_MS = 5000;
 /** Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for. */
 @Injectable()
 export class AuditIngestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly kafka: Kafka;
   private readonly deadLetters: AcknowledgedProducer;
   private consumer: AuditConsumer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -38,15 +37,9 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     @Inject(AUDIT_LOGGER) private readonly logger: Logger,
     private readonly repository: AuditLogRepository,
     private readonly metrics: AuditMetrics,
+    private readonly checkpoints: ChainCheckpoints,
+    @Inject(AUDIT_KAFKA) readonly kafka: Kafka,
   ) {
-    this.kafka = createKafka(
-      {
-        brokers: config.kafka.brokers,
-        security: config.kafka.security,
-        clientId: 'billwerk-audit',
-      },
-      logger,
-    );
     this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
   }
 
@@ -74,6 +67,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     this.stopped = true;
     clearTimeout(this.retryTimer);
     await this.consumer?.stop();
+    await this.checkpoints.stop();
     await this.deadLetters.disconnect();
     this.running = false;
     this.logger.info('audit consumer stopped');
@@ -84,6 +78,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       this.kafka,
       this.repository,
       this.deadLetters,
+      this.checkpoints.writer,
       this.metrics,
       this.logger,
       {
@@ -100,14 +95,19 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       // subscribing can never fail on an unknown topic.
       const created = await ensureTopics(
         this.kafka,
-        [...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
-          topic,
-          numPartitions: this.config.kafka.partitions,
-          replicationFactor: this.config.kafka.replicationFactor,
-        })),
+        [
+          ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
+            topic,
+            numPartitions: this.config.kafka.partitions,
+            replicationFactor: this.config.kafka.replicationFactor,
+          })),
+          this.checkpoints.topicSpec(),
+        ],
         { principal: kafkaPrincipal(this.config.kafka.security) },
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+      if (this.stopped) return;
+      await this.checkpoints.startReader();
       if (this.stopped) return;
       this.consumer = consumer;
       await consumer.start();

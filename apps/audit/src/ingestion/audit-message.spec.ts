@@ -45,6 +45,21 @@ describe('toAuditRecord', () => {
     });
   });
 
+  it('keeps the value text exactly as consumed, and refuses bytes that are not UTF-8', () => {
+    const value = cloudEventJson('PaymentSucceeded', { TransactionNumber: 0 }).replace(
+      '"TransactionNumber":0',
+      '"TransactionNumber": 12345678901234567890,"Amount":1.50',
+    );
+    const result = toAuditRecord('billwerk.payment.v1', 0, message(value), recordedAt);
+    expect(result).toMatchObject({ ok: true, record: { rawValue: value } });
+    const latin1 = { ...message(null), value: Buffer.from('{"a":"Gr\xfc\xdfe"}', 'latin1') };
+    expect(toAuditRecord('t', 0, latin1, recordedAt)).toEqual({
+      ok: false,
+      code: 'NOT_JSON',
+      problem: 'value is not UTF-8 text',
+    });
+  });
+
   it('falls back to the Kafka timestamp and no subject for minimal CloudEvents', () => {
     const value = JSON.stringify({ specversion: '1.0', id: 'r1', source: 'retention', type: 'x' });
     const result = toAuditRecord('retention.actions.v1', 0, message(value), recordedAt);

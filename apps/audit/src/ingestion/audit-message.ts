@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { isUtf8 } from 'node:buffer';
 import type { AuditRecord, StoredHeaders } from '../audit-log/audit-record';
 
 /** Why a message can never be an audit row; the dead letter's `dlq-error-code`. */
@@ -164,6 +165,8 @@ export function toAuditRecord(
     if (jsonDepthExceeds(message.value, MAX_AUDIT_VALUE_DEPTH)) {
       throw new Rejection('TOO_DEEP', `value is nested deeper than ${MAX_AUDIT_VALUE_DEPTH}`);
     }
+    // Stored and hashed as text: bytes that are not UTF-8 would not come back the same.
+    if (!isUtf8(message.value)) throw new Rejection('NOT_JSON', 'value is not UTF-8 text');
     const text = message.value.toString('utf8');
     let envelope: unknown;
     try {
@@ -200,6 +203,7 @@ export function toAuditRecord(
       retryCount: retryCountOf(fields.retrycount),
       data,
       headers: headersOf(message.headers),
+      rawValue: text,
     };
     // Walking every string is only needed when the text holds a suspicious escape (rarely).
     if (UNSTORABLE_ESCAPE.test(text)) assertStorable(record);

@@ -29,7 +29,7 @@ function publishedAndStored(): { value: string; row: AuditEventEntity } {
   if (!parsed.ok) throw new Error(parsed.problem);
   // Read back from the store, `data` is in its stored canonical form: keys sorted.
   const data = JSON.parse(canonicalJson(parsed.record.data)) as unknown;
-  return { value, row: { ...parsed.record, data, seq: '1', hash: 'h' } };
+  return { value, row: { ...parsed.record, data, seq: '1', hash: 'h', chainKeyId: 'k1' } };
 }
 
 describe('rebuildEnvelope', () => {
@@ -59,6 +59,12 @@ describe('rebuildEnvelope', () => {
 });
 
 describe('replayMessage', () => {
+  it('publishes the stored value byte for byte, and rebuilds it only for rows without one', () => {
+    const { value, row } = publishedAndStored();
+    expect(replayMessage(row, 'replay-1').value).toBe(value);
+    expect(replayMessage({ ...row, rawValue: null }, 'replay-1').value).toBe(rebuildEnvelope(row));
+  });
+
   it('keeps the key and the original headers and marks the replay', () => {
     const { row } = publishedAndStored();
     const message = replayMessage(row, 'replay-1');

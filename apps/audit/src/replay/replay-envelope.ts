@@ -7,10 +7,10 @@ export const REPLAYED_HEADER = 'replayed';
 export const REPLAY_ID_HEADER = 'replay-id';
 
 /**
- * The envelope rebuilt from the stored columns: equal as JSON to what was published, attributes
- * in the ingress's order. It is not the same text: the store keeps `data` normalised, so its
- * keys come back sorted (on Postgres, jsonb's order: shorter keys first) and a number written
- * `12.50` comes back as `12.5`.
+ * The envelope of a row stored before values were kept (no `rawValue`), rebuilt from the stored
+ * columns: equal as JSON to what was published, attributes in the ingress's order. It is not the
+ * same text: the store keeps `data` normalised, so its keys come back sorted (on Postgres, jsonb's
+ * order: shorter keys first) and a number written `12.50` comes back as `12.5`.
  */
 export function rebuildEnvelope(row: AuditEventEntity): string {
   return JSON.stringify({
@@ -28,11 +28,14 @@ export function rebuildEnvelope(row: AuditEventEntity): string {
   });
 }
 
-/** The original key (the subject) and headers, marked as a replay of run `replayId`. */
+/**
+ * The original key (the subject), value and headers, marked as a replay of run `replayId`. The
+ * value is the stored one byte for byte; only rows from before it was stored get a rebuilt one.
+ */
 export function replayMessage(row: AuditEventEntity, replayId: string): OutgoingMessage {
   return {
     key: row.subject,
-    value: rebuildEnvelope(row),
+    value: row.rawValue ?? rebuildEnvelope(row),
     headers: { ...row.headers, [REPLAYED_HEADER]: 'true', [REPLAY_ID_HEADER]: replayId },
   };
 }

@@ -1,14 +1,15 @@
 import { createDataSource } from '@app/persistence';
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../../test/support/databases';
-import { auditRecords } from '../../../test/audit-fixtures';
+import { auditRecords, TEST_CHAIN_KEYS } from '../../../test/audit-fixtures';
+import { insertLegacyRows } from '../../../test/legacy-rows';
 import { AuditEventEntity } from '../audit-event.entity';
 import { AuditLogRepository } from '../audit-log.repository';
 import { AUDIT_MIGRATIONS } from './index';
 
 jest.setTimeout(60_000);
 
-/** Migration 1764090000002 on a table that already holds rows: nothing lost, chain intact. */
+/** Later migrations on a table that already holds rows: nothing lost, chain intact. */
 describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -34,26 +35,26 @@ describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) 
 
   it('keeps every row, seq and link, and then takes a restarted offset', async () => {
     const before = await open(AUDIT_MIGRATIONS.slice(0, 2));
-    await new AuditLogRepository(before).appendIfAbsent(
-      'billwerk.contract.v1',
-      0,
-      auditRecords(30),
-    );
+    await insertLegacyRows(before, auditRecords(30));
     const rowsBefore = await before.query<unknown[]>(
       'SELECT seq, event_id, hash FROM audit_events ORDER BY seq',
     );
     await before.destroy();
 
     dataSource = await open(AUDIT_MIGRATIONS);
-    const repository = new AuditLogRepository(dataSource);
+    const repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
     expect(
       await dataSource.query<unknown[]>(
         'SELECT seq, event_id, hash FROM audit_events ORDER BY seq',
       ),
     ).toEqual(rowsBefore);
-    // Offsets 0–29 again with new events: stored, and the chain continues.
+    // Offsets 0–29 again with new events: stored, and the chain continues, keyed now.
     const outcome = await repository.appendIfAbsent('billwerk.contract.v1', 0, auditRecords(5));
     expect(outcome).toMatchObject({ written: 5, duplicates: 0, offsetRegression: { count: 5 } });
+    const kinds = await dataSource.query<
+      Array<{ keyed: string | number; valued: string | number }>
+    >('SELECT COUNT(chain_key_id) AS keyed, COUNT(raw_value) AS valued FROM audit_events');
+    expect(kinds.map((k) => [Number(k.keyed), Number(k.valued)])).toEqual([[5, 5]]);
     expect(await repository.verify()).toEqual([
       expect.objectContaining({
         topic: 'billwerk.contract.v1',
