@@ -7,8 +7,14 @@ import {
   type RunningKafka,
 } from '../../tools/kafka/local-kafka';
 
-/** Ports of a broker only these tests use: apart from the shared one, and free to stop. */
-export const PRIVATE_PORTS = { port: 19192, controllerPort: 19193 };
+const privatePort = Number(process.env.PRIVATE_KAFKA_PORT ?? 19192);
+
+/**
+ * Ports of a broker only these tests use: apart from the shared one, and free to stop.
+ * PRIVATE_KAFKA_PORT moves it (the controller takes the next port), so runs side by side on one
+ * machine do not meet.
+ */
+export const PRIVATE_PORTS = { port: privatePort, controllerPort: privatePort + 1 };
 
 export interface PrivateKafka {
   brokers: string;

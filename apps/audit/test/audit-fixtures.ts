@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../src/audit-log/audit-record';
 import { ChainKeyRing } from '../src/audit-log/chain-keys';
+import { keyedLinker } from '../src/audit-log/hash-chain';
 
 /** The chain key every spec chains and verifies with, as an app process's environment. */
 export const TEST_CHAIN_KEY_ENV = {
@@ -13,6 +14,7 @@ export const TEST_CHAIN_KEYS = new ChainKeyRing({
   id: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY_ID,
   secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
 });
+export const TEST_LINKER = keyedLinker(TEST_CHAIN_KEYS);
 
 const hex = (n: number): string => n.toString(16).padStart(24, '0');
 
