@@ -127,7 +127,11 @@ export function tally(input: TallyInput): ScenarioRow {
       .filter((action) => action.type === 'retention.WinBackOfferRequested')
       .map((action) => action.contractId),
   );
-  const actionsMissing = [...input.winBackContracts].filter((id) => !offered.has(id)).length;
+  const unoffered = [...input.winBackContracts].filter((id) => !offered.has(id));
+  const actionsMissing = unoffered.length;
+  for (const contractId of unoffered) {
+    details.push(`contract ${contractId}: a win-back hook acknowledged, no WinBackOfferRequested`);
+  }
 
   return {
     scenario: input.scenario,
