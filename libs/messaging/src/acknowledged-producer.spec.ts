@@ -2,32 +2,21 @@ import {
   Partitioners,
   type Kafka,
   type PartitionerArgs,
-  type PartitionMetadata,
   type ProducerConfig,
-  type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs';
 import pino from 'pino';
 import { AcknowledgedProducer } from './acknowledged-producer';
 import type { TopicBatch } from './batching-publisher';
-import { PartialSendError, PublisherClosedError } from './publish-errors';
+import { PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
 
 interface PendingSend {
   acks: number | undefined;
-  /** Where the producer's partitioner put each record, as KafkaJS groups them before sending. */
-  placed: Array<{ topic: string; partition: number }>;
-  ack: (acknowledged?: RecordMetadata[]) => void;
+  topicMessages: TopicMessages[];
+  ack: () => void;
   fail: (error: Error) => void;
 }
-
-const PARTITIONS: PartitionMetadata[] = [0, 1, 2, 3].map((partitionId) => ({
-  partitionId,
-  leader: 1,
-  replicas: [1],
-  isr: [1],
-  partitionErrorCode: 0,
-}));
 
 /** A KafkaJS producer whose sends the test acknowledges or fails by hand. */
 class FakeProducer {
@@ -51,25 +40,11 @@ class FakeProducer {
     return Promise.resolve();
   }
 
-  sendBatch({
-    acks,
-    topicMessages,
-  }: {
-    acks?: number;
-    topicMessages: TopicMessages[];
-  }): Promise<RecordMetadata[] | undefined> {
+  sendBatch({ acks, topicMessages }: { acks?: number; topicMessages: TopicMessages[] }) {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    const partitioner = this.config.createPartitioner!();
-    const placed = topicMessages.flatMap(({ topic, messages }) =>
-      messages.map((message) => ({
-        topic,
-        partition:
-          message.partition ?? partitioner({ topic, partitionMetadata: PARTITIONS, message }),
-      })),
-    );
-    return new Promise<RecordMetadata[] | undefined>((ack, fail) =>
-      this.sends.push({ acks, placed, ack, fail }),
+    return new Promise<void>((ack, fail) =>
+      this.sends.push({ acks, topicMessages, ack, fail }),
     ).finally(() => {
       this.inFlight -= 1;
     });
@@ -99,19 +74,19 @@ class FakeKafka {
 const BATCH: TopicBatch[] = [{ topic: 't', messages: [{ key: 'k', value: 'v', headers: {} }] }];
 const tick = () => new Promise((done) => setImmediate(done));
 
+/** Topic `t` has one partition, `wide` three. */
+const PARTITIONS = {
+  of: (topic: string) => Promise.resolve(topic === 'wide' ? 3 : 1),
+  close: () => Promise.resolve(),
+};
+
 function setup(lanes?: number) {
   const kafka = new FakeKafka();
-  const producer = new AcknowledgedProducer(
-    kafka as unknown as Kafka,
-    pino({ level: 'silent' }),
-    lanes === undefined ? {} : { lanes },
-  );
+  const producer = new AcknowledgedProducer(kafka as unknown as Kafka, pino({ level: 'silent' }), {
+    partitions: PARTITIONS,
+    ...(lanes === undefined ? {} : { lanes }),
+  });
   return { kafka, producer };
-}
-
-/** What the broker answers when it wrote every record of the send. */
-function acknowledgementsOf(send: PendingSend): RecordMetadata[] {
-  return send.placed.map(({ topic, partition }) => ({ topicName: topic, partition, errorCode: 0 }));
 }
 
 /** Settles the oldest open send of `producer`, removing it from its list. */
@@ -119,7 +94,7 @@ function settle(producer: FakeProducer, error?: Error): void {
   const send = producer.sends.shift();
   if (!send) throw new Error(`producer ${producer.id} has no open send`);
   if (error) send.fail(error);
-  else send.ack(acknowledgementsOf(send));
+  else send.ack();
 }
 
 describe('AcknowledgedProducer', () => {
@@ -132,11 +107,8 @@ describe('AcknowledgedProducer', () => {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        createPartitioner: StablePartitioner,
       });
-      const placeBy = config.createPartitioner!();
-      const message = { key: 'contract-1', value: 'v' };
-      const args = { topic: 't', partitionMetadata: PARTITIONS, message };
-      expect(placeBy(args)).toBe(StablePartitioner()(args));
     }
     expect(producer.isHealthy).toBe(true);
   });
@@ -195,44 +167,6 @@ describe('AcknowledgedProducer', () => {
     expect(producer.isHealthy).toBe(true);
   });
 
-  it('fails a send the broker acknowledged only part of, and retires its lane', async () => {
-    const { kafka, producer } = setup();
-    const messages = Array.from({ length: 12 }, (_, n) => ({
-      key: `contract-${n}`,
-      value: 'v',
-      headers: {},
-    }));
-    const send = producer.send([{ topic: 't', messages }]);
-    await tick();
-    const [pending] = kafka.producers[0].sends;
-    const partitions = [...new Set(pending.placed.map((p) => p.partition))].sort();
-    expect(partitions.length).toBeGreaterThan(1);
-    // What KafkaJS 2.2.4 resolves with when a retry skipped the partition whose leader moved.
-    const dropped = partitions[partitions.length - 1];
-    kafka.producers[0].sends.shift();
-    pending.ack(
-      partitions
-        .filter((partition) => partition !== dropped)
-        .map((partition) => ({ topicName: 't', partition, errorCode: 0 })),
-    );
-    await expect(send).rejects.toEqual(new PartialSendError([`t/${dropped}`]));
-    expect(kafka.producers[0].disconnected).toBe(true);
-    expect(producer.isHealthy).toBe(false);
-  });
-
-  it('resolves a send whose acknowledgements name every partition of every topic', async () => {
-    const { kafka, producer } = setup();
-    const send = producer.send([
-      { topic: 't', messages: [{ key: 'a', value: 'v', headers: {} }] },
-      { topic: 'u', messages: [{ key: null, value: 'w', headers: {} }] },
-    ]);
-    await tick();
-    const pending = kafka.producers[0].sends.shift()!;
-    pending.ack(acknowledgementsOf(pending));
-    await expect(send).resolves.toBeUndefined();
-    expect(producer.isHealthy).toBe(true);
-  });
-
   it('serialises concurrent senders on a single lane, in the order they asked', async () => {
     const { kafka, producer } = setup();
     const order: number[] = [];
@@ -275,6 +209,63 @@ describe('AcknowledgedProducer', () => {
     expect(kafka.producers[0].disconnected).toBe(true);
     settle(kafka.producers[0]);
     await first;
+  });
+
+  it('sends each topic-partition of a batch on its own, placed as the StablePartitioner places it', async () => {
+    const { kafka, producer } = setup();
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const sent = producer.send([
+      { topic: 'wide', messages: keys.map((key) => ({ key, value: key, headers: {} })) },
+      ...BATCH,
+    ]);
+    await tick();
+    const open = kafka.open();
+    for (const send of open) expect(send.topicMessages).toHaveLength(1);
+    const place = StablePartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [],
+      isr: [],
+      partitionErrorCode: 0,
+    }));
+    const expected = new Set(
+      keys.map(
+        (key) =>
+          `wide/${place({ topic: 'wide', partitionMetadata, message: { key, value: key } })}`,
+      ),
+    );
+    const seen = open.map(({ topicMessages: [{ topic, messages }] }) => {
+      const partitions = new Set(messages.map((m) => m.partition));
+      expect(partitions.size).toBe(1);
+      return `${topic}/${[...partitions][0]}`;
+    });
+    expect(new Set(seen)).toEqual(new Set([...expected, 't/0']));
+    expect(seen).toHaveLength(expected.size + 1);
+    for (const send of open) settle(send.producer);
+    await sent;
+  });
+
+  it('fails the whole send when one partition fails, and retires the lane only once every part settled', async () => {
+    const { kafka, producer } = setup();
+    const messages = ['a', 'b', 'c', 'd', 'e', 'f'].map((key) => ({
+      key,
+      value: key,
+      headers: {},
+    }));
+    let settled = false;
+    const sent = producer.send([{ topic: 'wide', messages }]).finally(() => (settled = true));
+    await tick();
+    const [lane] = kafka.producers;
+    expect(lane.sends.length).toBeGreaterThan(1);
+    const notLeader = new Error('This server is not the leader for that topic-partition');
+    settle(lane, notLeader);
+    await tick();
+    expect(settled).toBe(false);
+    expect(lane.disconnected).toBe(false);
+    while (lane.sends.length > 0) settle(lane);
+    await expect(sent).rejects.toBe(notLeader);
+    expect(lane.disconnected).toBe(true);
   });
 
   it('refuses a lane count that is not a positive integer', () => {

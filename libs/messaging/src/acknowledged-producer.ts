@@ -1,12 +1,15 @@
-import type { ICustomPartitioner, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicBatch } from './batching-publisher';
-import { PartialSendError, PublisherClosedError } from './publish-errors';
+import { ClusterPartitionCounts, splitByPartition, type PartitionCounts } from './partition-split';
+import { PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
 
 export interface AcknowledgedProducerOptions {
   /** Sends that may be in flight at once, each on its own idempotent producer (default 1). */
   lanes?: number;
+  /** Where topics' partition counts come from (default: the cluster, via an admin client). */
+  partitions?: PartitionCounts;
 }
 
 /** One idempotent producer that never has more than one send in flight. */
@@ -15,28 +18,6 @@ interface Lane {
   producer: Producer | undefined;
   connecting: Promise<Producer> | undefined;
   busy: boolean;
-  /** `topic/partition` of every record of the send in progress, as the partitioner placed it. */
-  placed: Set<string>;
-}
-
-const placement = (topic: string, partition: number): string => `${topic}/${partition}`;
-
-/** StablePartitioner, noting each placement in the lane's send in progress. */
-function recordingPartitioner(lane: Lane): ICustomPartitioner {
-  return () => {
-    const partition = StablePartitioner();
-    return (args) => {
-      const chosen = partition(args);
-      lane.placed.add(placement(args.topic, chosen));
-      return chosen;
-    };
-  };
-}
-
-/** The placements the broker acknowledged none of: KafkaJS resolved without sending them. */
-function unacknowledged(placed: Set<string>, acknowledged: RecordMetadata[] | undefined): string[] {
-  const written = new Set((acknowledged ?? []).map((r) => placement(r.topicName, r.partition)));
-  return [...placed].filter((key) => !written.has(key)).sort();
 }
 
 /**
@@ -52,22 +33,27 @@ function unacknowledged(placed: Set<string>, acknowledged: RecordMetadata[] | un
  * batch, which the broker rightly deduplicates; and a lane whose send failed is retired (a fresh
  * producer, so a new producer id) before it sends anything else.
  *
- * KafkaJS 2.2.4 can also resolve a send that never went to one partition: a retry skips every
- * broker that already answered that send, so a partition whose leader moved to such a broker is
- * dropped (tulios/kafkajs#1798). A send resolves here only when the acknowledgements name every
- * partition its records were placed on; otherwise it fails with PartialSendError.
+ * Each KafkaJS send carries one topic-partition (the lane sends a batch's partitions side by
+ * side; KafkaJS still sends one request at a time per broker). KafkaJS 2.2.4 retries a send that
+ * spans several brokers by broker, not by partition (tulios/kafkajs#1303, #1798): when a leader
+ * dies, a partition whose leadership moved to a broker that already answered is never sent again
+ * (acknowledged, not written), and one that moved away from a broker that answered is sent again
+ * under a new sequence (written twice). Measured by `npm run chaos` (leader-kill,
+ * controller-kill) before the change: 1 acknowledged hook lost and 2 written twice in one short run.
  */
 export class AcknowledgedProducer {
   private readonly lanes: Lane[];
   private readonly waiting: Array<{ take: (lane: Lane) => void; refuse: (e: Error) => void }> = [];
   private healthy = false;
   private closed = false;
+  private readonly partitions: PartitionCounts;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly logger: Logger,
     options: AcknowledgedProducerOptions = {},
   ) {
+    this.partitions = options.partitions ?? new ClusterPartitionCounts(kafka);
     const count = options.lanes ?? 1;
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`lanes must be a positive integer (got ${count})`);
@@ -77,7 +63,6 @@ export class AcknowledgedProducer {
       producer: undefined,
       connecting: undefined,
       busy: false,
-      placed: new Set<string>(),
     }));
   }
 
@@ -99,18 +84,20 @@ export class AcknowledgedProducer {
   async send(batches: TopicBatch[]): Promise<void> {
     const lane = await this.acquire();
     try {
+      const parts = await splitByPartition(batches, this.partitions);
       const producer = await this.producerOf(lane);
-      // Messages carry no partition of their own: the partitioner places every one of them.
-      lane.placed.clear();
-      try {
-        const acknowledged = await producer.sendBatch({ acks: -1, topicMessages: batches });
-        const missing = unacknowledged(lane.placed, acknowledged);
-        if (missing.length > 0) throw new PartialSendError(missing);
-        this.healthy = true;
-      } catch (error) {
-        this.retire(lane, producer, error);
-        throw error;
+      // Every part settles before the lane is free again: a retired producer has nothing left.
+      const sent = await Promise.allSettled(
+        parts.map(({ topic, messages }) =>
+          producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }),
+        ),
+      );
+      const failed = sent.find((result) => result.status === 'rejected');
+      if (failed) {
+        this.retire(lane, producer, failed.reason);
+        throw failed.reason;
       }
+      this.healthy = true;
     } finally {
       this.release(lane);
     }
@@ -121,6 +108,7 @@ export class AcknowledgedProducer {
     this.closed = true;
     this.healthy = false;
     for (const waiter of this.waiting.splice(0)) waiter.refuse(new PublisherClosedError());
+    await this.partitions.close();
     const producers = this.lanes.flatMap((lane) => {
       const producer = lane.producer;
       lane.producer = undefined;
@@ -157,7 +145,7 @@ export class AcknowledgedProducer {
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: recordingPartitioner(lane),
+      createPartitioner: StablePartitioner,
       allowAutoTopicCreation: false,
       // Retrying inside one producer is safe with one request in flight: a retry carries the
       // same batch with the same sequence. Limited, so a send fails within billwerk's 10 s.
