@@ -24,6 +24,8 @@ export interface ScenarioContext {
   topology: Topology;
   settings: ChaosSettings;
   log: (line: string) => void;
+  /** Records a fault in the system's behaviour that does not stop the scenario. */
+  problem: (what: string) => void;
 }
 
 /** One fault, injected while hooks are being sent; it returns once the system is whole again. */
@@ -192,7 +194,7 @@ export async function runScenario(
       () => load.records.filter(isAcked).length >= shape.warmUpAcks,
     );
     log(`${scenario.name}: ${scenario.summary}`);
-    await scenario.inject({ topology, settings, log });
+    await scenario.inject({ topology, settings, log, problem: (what) => problems.push(what) });
     const recovered = Date.now();
     await until(
       'hooks acknowledged again after the fault',

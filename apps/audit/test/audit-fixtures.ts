@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../src/audit-log/audit-record';
 import { ChainKeyRing } from '../src/audit-log/chain-keys';
+import { keyedLinker } from '../src/audit-log/hash-chain';
 
-/** The chain key every spec chains and verifies with, as the app's environment names it. */
+/** The chain key every spec chains and verifies with, as an app process's environment. */
 export const TEST_CHAIN_KEY_ENV = {
   AUDIT_CHAIN_KEY: 'test-only-audit-chain-key-0123456789abcdef',
   AUDIT_CHAIN_KEY_ID: 'test-1',
 };
 
+/** The same key, for repositories built in the spec. */
 export const TEST_CHAIN_KEYS = new ChainKeyRing({
   id: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY_ID,
   secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
 });
+export const TEST_LINKER = keyedLinker(TEST_CHAIN_KEYS);
 
 const hex = (n: number): string => n.toString(16).padStart(24, '0');
 

@@ -1,15 +1,33 @@
-import { Partitioners, type Kafka, type PartitionerArgs, type ProducerConfig } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type PartitionerArgs,
+  type PartitionMetadata,
+  type ProducerConfig,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import pino from 'pino';
 import { AcknowledgedProducer } from './acknowledged-producer';
 import type { TopicBatch } from './batching-publisher';
-import { PublisherClosedError } from './publish-errors';
+import { PartialSendError, PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
 
 interface PendingSend {
   acks: number | undefined;
-  ack: () => void;
+  /** Where the producer's partitioner put each record, as KafkaJS groups them before sending. */
+  placed: Array<{ topic: string; partition: number }>;
+  ack: (acknowledged?: RecordMetadata[]) => void;
   fail: (error: Error) => void;
 }
+
+const PARTITIONS: PartitionMetadata[] = [0, 1, 2, 3].map((partitionId) => ({
+  partitionId,
+  leader: 1,
+  replicas: [1],
+  isr: [1],
+  partitionErrorCode: 0,
+}));
 
 /** A KafkaJS producer whose sends the test acknowledges or fails by hand. */
 class FakeProducer {
@@ -33,10 +51,26 @@ class FakeProducer {
     return Promise.resolve();
   }
 
-  sendBatch({ acks }: { acks?: number }): Promise<void> {
+  sendBatch({
+    acks,
+    topicMessages,
+  }: {
+    acks?: number;
+    topicMessages: TopicMessages[];
+  }): Promise<RecordMetadata[] | undefined> {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    return new Promise<void>((ack, fail) => this.sends.push({ acks, ack, fail })).finally(() => {
+    const partitioner = this.config.createPartitioner!();
+    const placed = topicMessages.flatMap(({ topic, messages }) =>
+      messages.map((message) => ({
+        topic,
+        partition:
+          message.partition ?? partitioner({ topic, partitionMetadata: PARTITIONS, message }),
+      })),
+    );
+    return new Promise<RecordMetadata[] | undefined>((ack, fail) =>
+      this.sends.push({ acks, placed, ack, fail }),
+    ).finally(() => {
       this.inFlight -= 1;
     });
   }
@@ -75,12 +109,17 @@ function setup(lanes?: number) {
   return { kafka, producer };
 }
 
+/** What the broker answers when it wrote every record of the send. */
+function acknowledgementsOf(send: PendingSend): RecordMetadata[] {
+  return send.placed.map(({ topic, partition }) => ({ topicName: topic, partition, errorCode: 0 }));
+}
+
 /** Settles the oldest open send of `producer`, removing it from its list. */
 function settle(producer: FakeProducer, error?: Error): void {
   const send = producer.sends.shift();
   if (!send) throw new Error(`producer ${producer.id} has no open send`);
   if (error) send.fail(error);
-  else send.ack();
+  else send.ack(acknowledgementsOf(send));
 }
 
 describe('AcknowledgedProducer', () => {
@@ -93,8 +132,11 @@ describe('AcknowledgedProducer', () => {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: StablePartitioner,
       });
+      const placeBy = config.createPartitioner!();
+      const message = { key: 'contract-1', value: 'v' };
+      const args = { topic: 't', partitionMetadata: PARTITIONS, message };
+      expect(placeBy(args)).toBe(StablePartitioner()(args));
     }
     expect(producer.isHealthy).toBe(true);
   });
@@ -150,6 +192,44 @@ describe('AcknowledgedProducer', () => {
     settle(kafka.producers[1]);
     await Promise.all([second, third]);
     expect(kafka.producers[1].disconnected).toBe(false);
+    expect(producer.isHealthy).toBe(true);
+  });
+
+  it('fails a send the broker acknowledged only part of, and retires its lane', async () => {
+    const { kafka, producer } = setup();
+    const messages = Array.from({ length: 12 }, (_, n) => ({
+      key: `contract-${n}`,
+      value: 'v',
+      headers: {},
+    }));
+    const send = producer.send([{ topic: 't', messages }]);
+    await tick();
+    const [pending] = kafka.producers[0].sends;
+    const partitions = [...new Set(pending.placed.map((p) => p.partition))].sort();
+    expect(partitions.length).toBeGreaterThan(1);
+    // What KafkaJS 2.2.4 resolves with when a retry skipped the partition whose leader moved.
+    const dropped = partitions[partitions.length - 1];
+    kafka.producers[0].sends.shift();
+    pending.ack(
+      partitions
+        .filter((partition) => partition !== dropped)
+        .map((partition) => ({ topicName: 't', partition, errorCode: 0 })),
+    );
+    await expect(send).rejects.toEqual(new PartialSendError([`t/${dropped}`]));
+    expect(kafka.producers[0].disconnected).toBe(true);
+    expect(producer.isHealthy).toBe(false);
+  });
+
+  it('resolves a send whose acknowledgements name every partition of every topic', async () => {
+    const { kafka, producer } = setup();
+    const send = producer.send([
+      { topic: 't', messages: [{ key: 'a', value: 'v', headers: {} }] },
+      { topic: 'u', messages: [{ key: null, value: 'w', headers: {} }] },
+    ]);
+    await tick();
+    const pending = kafka.producers[0].sends.shift()!;
+    pending.ack(acknowledgementsOf(pending));
+    await expect(send).resolves.toBeUndefined();
     expect(producer.isHealthy).toBe(true);
   });
 

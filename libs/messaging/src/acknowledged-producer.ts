@@ -1,7 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicBatch } from './batching-publisher';
-import { PublisherClosedError } from './publish-errors';
+import { PartialSendError, PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
 
 export interface AcknowledgedProducerOptions {
@@ -15,6 +15,28 @@ interface Lane {
   producer: Producer | undefined;
   connecting: Promise<Producer> | undefined;
   busy: boolean;
+  /** `topic/partition` of every record of the send in progress, as the partitioner placed it. */
+  placed: Set<string>;
+}
+
+const placement = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+/** StablePartitioner, noting each placement in the lane's send in progress. */
+function recordingPartitioner(lane: Lane): ICustomPartitioner {
+  return () => {
+    const partition = StablePartitioner();
+    return (args) => {
+      const chosen = partition(args);
+      lane.placed.add(placement(args.topic, chosen));
+      return chosen;
+    };
+  };
+}
+
+/** The placements the broker acknowledged none of: KafkaJS resolved without sending them. */
+function unacknowledged(placed: Set<string>, acknowledged: RecordMetadata[] | undefined): string[] {
+  const written = new Set((acknowledged ?? []).map((r) => placement(r.topicName, r.partition)));
+  return [...placed].filter((key) => !written.has(key)).sort();
 }
 
 /**
@@ -29,6 +51,11 @@ interface Lane {
  * one request per producer the only request that can reuse a sequence is the retry of the same
  * batch, which the broker rightly deduplicates; and a lane whose send failed is retired (a fresh
  * producer, so a new producer id) before it sends anything else.
+ *
+ * KafkaJS 2.2.4 can also resolve a send that never went to one partition: a retry skips every
+ * broker that already answered that send, so a partition whose leader moved to such a broker is
+ * dropped (tulios/kafkajs#1798). A send resolves here only when the acknowledgements name every
+ * partition its records were placed on; otherwise it fails with PartialSendError.
  */
 export class AcknowledgedProducer {
   private readonly lanes: Lane[];
@@ -50,6 +77,7 @@ export class AcknowledgedProducer {
       producer: undefined,
       connecting: undefined,
       busy: false,
+      placed: new Set<string>(),
     }));
   }
 
@@ -72,8 +100,12 @@ export class AcknowledgedProducer {
     const lane = await this.acquire();
     try {
       const producer = await this.producerOf(lane);
+      // Messages carry no partition of their own: the partitioner places every one of them.
+      lane.placed.clear();
       try {
-        await producer.sendBatch({ acks: -1, topicMessages: batches });
+        const acknowledged = await producer.sendBatch({ acks: -1, topicMessages: batches });
+        const missing = unacknowledged(lane.placed, acknowledged);
+        if (missing.length > 0) throw new PartialSendError(missing);
         this.healthy = true;
       } catch (error) {
         this.retire(lane, producer, error);
@@ -125,7 +157,7 @@ export class AcknowledgedProducer {
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: StablePartitioner,
+      createPartitioner: recordingPartitioner(lane),
       allowAutoTopicCreation: false,
       // Retrying inside one producer is safe with one request in flight: a retry carries the
       // same batch with the same sequence. Limited, so a send fails within billwerk's 10 s.

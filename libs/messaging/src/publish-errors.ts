@@ -37,6 +37,17 @@ export class PublishFailedError extends PublishError {
   }
 }
 
+/**
+ * The send resolved, but the broker acknowledged no records for these `topic/partition`s: they
+ * may not be in Kafka, so the send counts as failed.
+ */
+export class PartialSendError extends PublishError {
+  readonly code = 'PUBLISH_PARTIAL';
+  constructor(readonly unacknowledged: string[]) {
+    super(`Kafka acknowledged no records for ${unacknowledged.join(', ')} of this send`);
+  }
+}
+
 /** The publisher is shutting down and takes no new messages. */
 export class PublisherClosedError extends PublishError {
   readonly code = 'PUBLISHER_CLOSED';

@@ -57,9 +57,14 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     return this.runner?.status().ready ?? false;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Not awaited: after a crash the group admits a new member only once the dead one's session
+   * expired (45 s), and the app must serve /health/live meanwhile, or a liveness probe kills it
+   * again and again. /health/ready stays 503 until the consumer joined.
+   */
+  onApplicationBootstrap(): void {
     this.retryLoop.start();
-    await this.start();
+    void this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
