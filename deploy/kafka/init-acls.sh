@@ -20,19 +20,23 @@ for topic in billwerk.contract.v1 billwerk.customer.v1 billwerk.payment.v1 billw
   events+=(--topic "$topic")
 done
 
-# allow <principal> <operation> <resources…>: one kafka-acls call per line of the table.
+# allow <principal> <Operation[,Operation…]> <resources…>: one line per grant of the table, which
+# follows KAFKA_ACLS in @app/contracts (each principal may create the topics it writes).
 allow() {
-  local principal="$1" operation="$2"
+  local principal="$1" operations=()
+  IFS=, read -ra operations <<< "$2"
   shift 2
   "$kafka_bin/kafka-acls.sh" "${admin[@]}" --add --allow-principal "User:$principal" \
-    --operation "$operation" "$@" > /dev/null
-  echo "User:$principal may $operation ${*//--/}"
+    "${operations[@]/#/--operation=}" "$@" > /dev/null
+  echo "User:$principal may ${operations[*]} ${*//--/}"
 }
 
-allow ingress Write "${events[@]}"
+allow ingress Write,Create "${events[@]}"
 allow replay Write "${events[@]}"
-allow audit Read "${events[@]}" --topic retention.actions.v1 \
-  --topic billwerk.audit.checkpoints.v1 --group billwerk-audit
-allow audit Write --topic billwerk.audit.dlq.v1 --topic billwerk.audit.checkpoints.v1
+allow audit Read "${events[@]}" --topic retention.actions.v1 --group billwerk-audit
+allow audit Write,Create --topic billwerk.audit.dlq.v1
+allow audit Read,Write,Create --topic billwerk.audit.checkpoints.v1
+# Each audit instance reads the checkpoints in a group of its own (<group>.checkpoint-reader.<uuid>).
+allow audit Read --resource-pattern-type prefixed --group billwerk-audit.checkpoint-reader.
 allow retention Read "${events[@]}" --group billwerk-retention
-allow retention Write --topic retention.actions.v1 --topic billwerk.retention.dlq.v1
+allow retention Write,Create --topic retention.actions.v1 --topic billwerk.retention.dlq.v1

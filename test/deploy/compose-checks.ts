@@ -406,13 +406,15 @@ export function topicsIn(script: string): string[] {
 
 export interface AclGrant {
   principal: string;
-  operation: string;
+  operations: string[];
   topics: string[];
   groups: string[];
+  /** `--resource-pattern-type prefixed`: the names are prefixes. */
+  prefixed: boolean;
 }
 
 /**
- * The grants of deploy/kafka/init-acls.sh: one per `allow <principal> <operation> <resources…>`
+ * The grants of deploy/kafka/init-acls.sh: one per `allow <principal> <Op[,Op…]> <resources…>`
  * line, with `"${events[@]}"` standing for the topics its `for topic in …` loop lists.
  */
 export function aclGrants(script: string): AclGrant[] {
@@ -421,13 +423,14 @@ export function aclGrants(script: string): AclGrant[] {
   const grants: AclGrant[] = [];
   const lines = script.replace(/\\\n\s*/g, ' ').split('\n');
   for (const line of lines) {
-    const match = /^allow (\S+) (\S+) (.*)$/.exec(line.trim());
+    const match = /^allow (\S+) ([A-Za-z,]+) (.*)$/.exec(line.trim());
     if (!match) continue;
-    const [, principal, operation, rest] = match;
+    const [, principal, operations, rest] = match;
     const topics = [...rest.matchAll(/--topic (\S+)/g)].map((m) => m[1]);
     if (rest.includes('"${events[@]}"')) topics.unshift(...events);
     const groups = [...rest.matchAll(/--group (\S+)/g)].map((m) => m[1]);
-    grants.push({ principal, operation, topics, groups });
+    const prefixed = rest.includes('--resource-pattern-type prefixed');
+    grants.push({ principal, operations: operations.split(','), topics, groups, prefixed });
   }
   return grants;
 }

@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BILLWERK_TOPICS } from '@app/contracts';
+import {
+  AUDIT_CHECKPOINTS_TOPIC,
+  AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+  BILLWERK_TOPICS,
+} from '@app/contracts';
 import { parse } from 'yaml';
 import {
   AuditDatabaseEnvironment,
@@ -343,9 +347,25 @@ describe('docker-compose.yml', () => {
       'bash',
       '/opt/bridge-kafka/init-topics.sh',
     ]);
-    expect(new Set(topicsIn(read('deploy/kafka/init-topics.sh')))).toEqual(
-      new Set([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC, AUDIT_DLQ_TOPIC, RETENTION_DLQ_TOPIC]),
+    const script = read('deploy/kafka/init-topics.sh');
+    expect(new Set(topicsIn(script))).toEqual(
+      new Set([
+        ...BILLWERK_TOPICS,
+        RETENTION_ACTIONS_TOPIC,
+        AUDIT_DLQ_TOPIC,
+        RETENTION_DLQ_TOPIC,
+        AUDIT_CHECKPOINTS_TOPIC,
+      ]),
     );
+    // The audit app would create it so; under SCRAM it may not, so the step must.
+    const checkpoints = new RegExp(`^create ${AUDIT_CHECKPOINTS_TOPIC} 1 (.*)$`, 'm').exec(
+      script.replace(/\\\n\s*/g, ' '),
+    );
+    expect(
+      Object.fromEntries(
+        [...(checkpoints?.[1] ?? '').matchAll(/--config (\S+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+      ),
+    ).toEqual(AUDIT_CHECKPOINTS_TOPIC_CONFIG);
   });
 
   it('publishes the PLAINTEXT broker on the loopback interface only', () => {
@@ -506,26 +526,34 @@ describe('docker-compose.scram.yml', () => {
 
   it('lets only ingress and replay write the billwerk event topics', () => {
     const grants = aclGrants(read('deploy/kafka/init-acls.sh'));
-    const writers = (topic: string) =>
+    const allowed = (operation: string, topic: string) =>
       grants
-        .filter((g) => g.operation === 'Write' && g.topics.includes(topic))
+        .filter((g) => g.operations.includes(operation) && g.topics.includes(topic))
         .map((g) => g.principal);
-    for (const topic of BILLWERK_TOPICS) expect(writers(topic)).toEqual(['ingress', 'replay']);
-    expect(writers(AUDIT_DLQ_TOPIC)).toEqual(['audit']);
-    expect(writers(RETENTION_ACTIONS_TOPIC)).toEqual(['retention']);
-    expect(writers(RETENTION_DLQ_TOPIC)).toEqual(['retention']);
-    expect(grants.filter((g) => g.groups.length > 0)).toEqual([
-      expect.objectContaining({
-        principal: 'audit',
-        operation: 'Read',
-        groups: ['billwerk-audit'],
-      }),
-      expect.objectContaining({
-        principal: 'retention',
-        operation: 'Read',
-        groups: ['billwerk-retention'],
-      }),
+    for (const topic of BILLWERK_TOPICS) {
+      expect(allowed('Write', topic)).toEqual(['ingress', 'replay']);
+      expect(allowed('Create', topic)).toEqual(['ingress']);
+      expect(allowed('Read', topic)).toEqual(['audit', 'retention']);
+    }
+    expect(allowed('Write', AUDIT_DLQ_TOPIC)).toEqual(['audit']);
+    expect(allowed('Write', AUDIT_CHECKPOINTS_TOPIC)).toEqual(['audit']);
+    expect(allowed('Read', AUDIT_CHECKPOINTS_TOPIC)).toEqual(['audit']);
+    expect(allowed('Write', RETENTION_ACTIONS_TOPIC)).toEqual(['retention']);
+    expect(allowed('Read', RETENTION_ACTIONS_TOPIC)).toEqual(['audit']);
+    expect(allowed('Write', RETENTION_DLQ_TOPIC)).toEqual(['retention']);
+    expect(
+      grants
+        .filter((g) => g.groups.length > 0)
+        .map(
+          (g) => `${g.principal} ${g.operations.join()} ${g.groups.join()}${g.prefixed ? '*' : ''}`,
+        ),
+    ).toEqual([
+      'audit Read billwerk-audit',
+      // The checkpoint reader's own group per instance (apps/audit/src/checkpoints).
+      'audit Read billwerk-audit.checkpoint-reader.*',
+      'retention Read billwerk-retention',
     ]);
+    expect(grants.filter((g) => g.prefixed && g.topics.length > 0)).toEqual([]);
   });
 });
 
