@@ -89,6 +89,15 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
     }
   };
 
+  /** ROWS rows stored, checkpointed and verified intact; then the rewriter drops the guards. */
+  const verifiedThenUnguarded = async (): Promise<ChainVerifier> => {
+    const audit = await verifier();
+    await consume(hooks(ROWS), ROWS);
+    expect((await audit.verify({ full: false })).ok).toBe(true);
+    await rewriter.dropGuards();
+    return audit;
+  };
+
   beforeEach(async () => {
     database = await createDatabase();
     ({ dataSource } = await openAuditDatabase(
@@ -135,11 +144,7 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
   });
 
   it('detects a row whose payload was rewritten and its links recomputed without the key', async () => {
-    const audit = await verifier();
-    await consume(hooks(ROWS), ROWS);
-    expect((await audit.verify({ full: false })).ok).toBe(true);
-
-    await rewriter.dropGuards();
+    const audit = await verifiedThenUnguarded();
     const victim = (await rewriter.rows(topic, 0))[7];
     const forged = (victim.rawValue as string).replace('"Amount":17', '"Amount":1');
     await rewriter.run('UPDATE audit_events SET raw_value = $1, data = $2 WHERE seq = $3', [
@@ -163,11 +168,7 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
   });
 
   it('detects a row removed from the middle, its successors relinked without the key', async () => {
-    const audit = await verifier();
-    await consume(hooks(ROWS), ROWS);
-    expect((await audit.verify({ full: false })).ok).toBe(true);
-
-    await rewriter.dropGuards();
+    const audit = await verifiedThenUnguarded();
     const rows = await rewriter.rows(topic, 0);
     await rewriter.run('DELETE FROM audit_events WHERE seq = $1', [rows[10].seq]);
     await rewriter.relinkFrom(topic, 0, rows[11].seq);
@@ -182,10 +183,7 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
   });
 
   it('detects the newest rows removed, through the checkpoint, also after a restart', async () => {
-    const running = await verifier();
-    await consume(hooks(ROWS), ROWS);
-    expect((await running.verify({ full: false })).ok).toBe(true);
-    await rewriter.dropGuards();
+    const running = await verifiedThenUnguarded();
     const rows = await rewriter.rows(topic, 0);
     await rewriter.run('DELETE FROM audit_events WHERE seq >= $1', [rows[ROWS - 3].seq]);
     const remaining = await rewriter.rows(topic, 0);
@@ -204,5 +202,16 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
       head: { seq: remaining[ROWS - 4].seq },
       checkpoint: { seq: rows[ROWS - 1].seq, state: 'TRUNCATED' },
     });
+  });
+
+  it('reports a record under its keys on the checkpoint topic that is no checkpoint', async () => {
+    const audit = await verifiedThenUnguarded();
+    await produce(kafka, AUDIT_CHECKPOINTS_TOPIC, [
+      { key: `${groupId}/${topic}/0`, value: '{"seq":"999999"}' },
+    ]);
+    const report = await audit.verify({ full: false });
+    expect(report).toMatchObject({ ok: false, checkpoints: { read: true, malformed: 1 } });
+    // The chain and its last real checkpoint still hold.
+    expect(only(report.partitions)).toMatchObject({ ok: true, checkpoint: { state: 'MATCHED' } });
   });
 });
