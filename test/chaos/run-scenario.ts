@@ -209,7 +209,9 @@ export async function runScenario(
   log(
     `${scenario.name}: ${requests.length} hooks sent in ${Math.round((Date.now() - startedAt) / 1000)} s; draining`,
   );
+  const draining = Date.now();
   problems.push(...(await drain(topology, kafka, settings.short ? 120_000 : 300_000)));
+  log(`${scenario.name}: drained in ${Math.round((Date.now() - draining) / 1000)} s`);
 
   const after = await endOffsets(kafka, TOPICS);
   const written = await readBetween(kafka, before, after);
