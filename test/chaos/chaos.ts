@@ -43,6 +43,10 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   const failed = rows.flatMap((row) => failures(row).map((why) => `${row.scenario}: ${why}`));
   for (const line of failed) process.stdout.write(`FAILED ${line}\n`);
+  for (const row of rows) {
+    for (const detail of row.details.slice(0, 20))
+      process.stdout.write(`  ${row.scenario}: ${detail}\n`);
+  }
   process.stdout.write(
     failed.length === 0 ? 'every row clean\n' : `logs of every process: ${runDir}\n`,
   );

@@ -24,6 +24,8 @@ export interface ScenarioContext {
   topology: Topology;
   settings: ChaosSettings;
   log: (line: string) => void;
+  /** Records a fault in the system's behaviour that does not stop the scenario. */
+  problem: (what: string) => void;
 }
 
 /** One fault, injected while hooks are being sent; it returns once the system is whole again. */
@@ -192,7 +194,7 @@ export async function runScenario(
       () => load.records.filter(isAcked).length >= shape.warmUpAcks,
     );
     log(`${scenario.name}: ${scenario.summary}`);
-    await scenario.inject({ topology, settings, log });
+    await scenario.inject({ topology, settings, log, problem: (what) => problems.push(what) });
     const recovered = Date.now();
     await until(
       'hooks acknowledged again after the fault',
@@ -207,7 +209,9 @@ export async function runScenario(
   log(
     `${scenario.name}: ${requests.length} hooks sent in ${Math.round((Date.now() - startedAt) / 1000)} s; draining`,
   );
+  const draining = Date.now();
   problems.push(...(await drain(topology, kafka, settings.short ? 120_000 : 300_000)));
+  log(`${scenario.name}: drained in ${Math.round((Date.now() - draining) / 1000)} s`);
 
   const after = await endOffsets(kafka, TOPICS);
   const written = await readBetween(kafka, before, after);

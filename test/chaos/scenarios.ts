@@ -4,6 +4,7 @@ import { LOADED_TOPIC, TOPICS } from './topology';
 
 /** A node restarted after a fault must have caught up before the next fault. */
 const REPLICATION_TIMEOUT_MS = 180_000;
+const RESTART_LIVE_LIMIT_S = 30;
 
 async function restartAndReplicate({ topology, log }: ScenarioContext, id: number): Promise<void> {
   await topology.cluster.node(id).restart();
@@ -19,8 +20,20 @@ async function killAndRestart(
   await Promise.all(instances.map((instance) => instance.kill()));
   context.log(`  SIGKILLed ${instances.map((instance) => instance.name).join(', ')}`);
   await pause(context.settings.short ? 2000 : 5000);
-  await Promise.all(instances.map((instance) => instance.start()));
-  context.log(`  restarted ${instances.map((instance) => instance.name).join(', ')}`);
+  await Promise.all(
+    instances.map(async (instance) => {
+      const restarted = Date.now();
+      await instance.start();
+      const seconds = (Date.now() - restarted) / 1000;
+      context.log(`  restarted ${instance.name}: live after ${seconds.toFixed(1)} s`);
+      // An orchestrator's liveness probe gives a new process about this long.
+      if (seconds > RESTART_LIVE_LIMIT_S) {
+        context.problem(
+          `${instance.name} answered /health/live only ${seconds.toFixed(0)} s after its restart`,
+        );
+      }
+    }),
+  );
 }
 
 /** Kafka's replication test's hard bounce, the ingress's consumers and producers all under load. */

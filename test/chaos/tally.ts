@@ -51,6 +51,8 @@ export interface ScenarioRow {
   unexpectedAnswers: number;
   answered503: number;
   problems: string[];
+  /** The hooks behind a count that is not zero (lost, written twice), for the report. */
+  details: string[];
 }
 
 /** How many values occur more than once, counting each extra copy. */
@@ -75,14 +77,31 @@ const isAcked = (record: LoadRecord): boolean => record.status >= 200 && record.
 export function tally(input: TallyInput): ScenarioRow {
   const acked = input.requests.filter(isAcked);
   const written = new Set(input.hookWrites.map((write) => write.eventId));
-  const lost = acked.filter((record) => {
+  const lostRecords = acked.filter((record) => {
     const { id } = JSON.parse(record.body) as { id?: string };
     return id === undefined || !written.has(id);
-  }).length;
+  });
+  const lost = lostRecords.length;
   const duplicatedInKafka = Math.max(
     extraCopies(input.hookWrites.map((write) => write.eventId)),
     extraCopies(input.hookWrites.flatMap((write) => (write.loadId ? [write.loadId] : []))),
   );
+  const details: string[] = lostRecords.map(
+    (record) =>
+      `hook ${record.id} answered ${record.body} after ${Math.round(record.latencyMs)} ms: not in Kafka`,
+  );
+  const writesOf = new Map<string, HookWrite[]>();
+  for (const write of input.hookWrites) {
+    if (write.loadId) writesOf.set(write.loadId, [...(writesOf.get(write.loadId) ?? []), write]);
+  }
+  const answers = new Map(input.requests.map((record) => [record.id, record]));
+  for (const [loadId, writes] of writesOf) {
+    if (writes.length < 2) continue;
+    const answer = answers.get(loadId);
+    details.push(
+      `hook ${loadId} (answered ${answer?.status ?? '?'} after ${Math.round(answer?.latencyMs ?? 0)} ms) written ${writes.length}×: ${writes.map((w) => w.eventId).join(', ')}`,
+    );
+  }
 
   const audited = new Set(input.audited);
   let auditMissing = 0;
@@ -108,7 +127,11 @@ export function tally(input: TallyInput): ScenarioRow {
       .filter((action) => action.type === 'retention.WinBackOfferRequested')
       .map((action) => action.contractId),
   );
-  const actionsMissing = [...input.winBackContracts].filter((id) => !offered.has(id)).length;
+  const unoffered = [...input.winBackContracts].filter((id) => !offered.has(id));
+  const actionsMissing = unoffered.length;
+  for (const contractId of unoffered) {
+    details.push(`contract ${contractId}: a win-back hook acknowledged, no WinBackOfferRequested`);
+  }
 
   return {
     scenario: input.scenario,
@@ -124,6 +147,7 @@ export function tally(input: TallyInput): ScenarioRow {
     unexpectedAnswers: input.requests.filter((r) => !isAcked(r) && r.status !== 503).length,
     answered503: input.requests.filter((r) => r.status === 503).length,
     problems: [...input.problems],
+    details,
   };
 }
 

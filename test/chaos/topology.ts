@@ -1,9 +1,11 @@
 import { BILLWERK_TOPICS } from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
+import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 import { LocalCluster } from '../support/faults/local-cluster';
 import { AppInstance, ensureBuilt } from '../support/faults/app-instance';
 import { OwnedPostgres } from '../support/faults/owned-postgres';
@@ -55,6 +57,32 @@ export interface TopologyOptions {
   proxied: boolean;
 }
 
+/** The audit's two PostgreSQL identities (docs/operations.md, Database roles). */
+const AUDIT_ROLES = { owner: 'audit_owner', app: 'audit_app' };
+
+function withUser(url: string, user: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  return parsed.toString();
+}
+
+/** The roles as docs/operations.md creates them (the server trusts local connections). */
+async function createAuditRoles(database: string): Promise<void> {
+  const client = new Client({ connectionString: database });
+  await client.connect();
+  try {
+    await client.query(`CREATE ROLE ${AUDIT_ROLES.owner} LOGIN`);
+    await client.query(`CREATE ROLE ${AUDIT_ROLES.app} LOGIN`);
+    await client.query(`ALTER SCHEMA public OWNER TO ${AUDIT_ROLES.owner}`);
+    await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+    await client.query(
+      `REVOKE TEMPORARY ON DATABASE ${new URL(database).pathname.slice(1)} FROM PUBLIC`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 interface Played {
   contracts: Record<string, string>;
   deliveries: string[];
@@ -74,11 +102,13 @@ export class Topology {
   private constructor(
     readonly cluster: LocalCluster,
     readonly postgres: OwnedPostgres,
+    /** The audit database as its owner (superuser here: for the checks). */
     readonly auditDatabase: string,
     readonly retentionDatabase: string,
     readonly proxies: TcpProxy[],
     private readonly options: TopologyOptions,
   ) {
+    const chainKey = randomBytes(36).toString('base64url');
     const direct = cluster.brokers;
     const proxied = proxies.length
       ? proxies.map((proxy) => `127.0.0.1:${proxy.port}`).join(',')
@@ -113,7 +143,12 @@ export class Topology {
         AUDIT_PORT: String(port),
         AUDIT_API_TOKENS: AUDIT_TOKEN,
         AUDIT_GROUP_ID: AUDIT_GROUP,
-        DATABASE_URL: auditDatabase,
+        // As in production: migrations as the owner, the app as a role that may only append.
+        NODE_ENV: 'production',
+        AUDIT_MIGRATION_DATABASE_URL: withUser(auditDatabase, AUDIT_ROLES.owner),
+        DATABASE_URL: withUser(auditDatabase, AUDIT_ROLES.app),
+        AUDIT_APP_ROLE: AUDIT_ROLES.app,
+        AUDIT_CHAIN_KEY: chainKey,
         KAFKA_BROKERS: index === 0 ? proxied : direct,
         KAFKA_REPLICATION_FACTOR: '3',
         LOG_LEVEL: 'info',
@@ -143,6 +178,13 @@ export class Topology {
   static async start(options: TopologyOptions): Promise<Topology> {
     mkdirSync(options.runDir, { recursive: true });
     ensureBuilt(['ingress', 'audit', 'retention', 'billwerk-sim'], options.log);
+    // A fresh cluster every run: committed offsets and audit checkpoints of an earlier run
+    // would not match the new databases. The launcher keeps a cluster under run-<port>.
+    await stopLocalKafka({ nodes: 3, port: PORTS.kafka, log: () => undefined });
+    rmSync(join(__dirname, '..', '..', '.cache', 'kafka', `run-${PORTS.kafka}`), {
+      recursive: true,
+      force: true,
+    });
     options.log('starting the 3-node cluster and PostgreSQL');
     const [cluster, postgres] = await Promise.all([
       LocalCluster.start({
@@ -164,10 +206,12 @@ export class Topology {
           proxies.push(proxy);
         }
       }
+      const auditDatabase = await postgres.createDatabase('chaos_audit');
+      await createAuditRoles(auditDatabase);
       const topology = new Topology(
         cluster,
         postgres,
-        await postgres.createDatabase('chaos_audit'),
+        auditDatabase,
         await postgres.createDatabase('chaos_retention'),
         proxies,
         options,

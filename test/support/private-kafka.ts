@@ -1,4 +1,11 @@
-import { startLocalKafka, stopLocalKafka, type RunningKafka } from '../../tools/kafka/local-kafka';
+import { rmSync } from 'node:fs';
+import {
+  localKafkaRunDir,
+  startLocalKafka,
+  stopLocalKafka,
+  type LocalKafkaOptions,
+  type RunningKafka,
+} from '../../tools/kafka/local-kafka';
 
 const privatePort = Number(process.env.PRIVATE_KAFKA_PORT ?? 19192);
 
@@ -37,4 +44,14 @@ export async function startPrivateKafka(
       }
     },
   };
+}
+
+/**
+ * Stops what runs on those private ports, deletes its storage and starts it afresh: for a spec
+ * whose SCRAM passwords are drawn per run (storage keeps the users it was formatted with).
+ */
+export async function startFreshKafka(options: LocalKafkaOptions): Promise<RunningKafka> {
+  await stopLocalKafka(options);
+  rmSync(localKafkaRunDir(options), { recursive: true, force: true });
+  return startLocalKafka(options);
 }

@@ -4,10 +4,16 @@ import { ChainKeyRing } from '../src/audit-log/chain-keys';
 import { keyedLinker } from '../src/audit-log/hash-chain';
 import { rebuildEnvelope } from '../src/replay/replay-envelope';
 
-/** The chain keys every spec chains and verifies with. */
+/** The chain key every spec chains and verifies with, as an app process's environment. */
+export const TEST_CHAIN_KEY_ENV = {
+  AUDIT_CHAIN_KEY: 'test-only-audit-chain-key-0123456789abcdef',
+  AUDIT_CHAIN_KEY_ID: 'test-1',
+};
+
+/** The same key, for repositories built in the spec. */
 export const TEST_CHAIN_KEYS = new ChainKeyRing({
-  id: 'test-1',
-  secret: 'test-only-audit-chain-key-0123456789abcdef',
+  id: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY_ID,
+  secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
 });
 export const TEST_LINKER = keyedLinker(TEST_CHAIN_KEYS);
 

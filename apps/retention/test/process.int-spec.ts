@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAppProcess, type AppExit } from '../../../test/support/app-process';
+import { freePort, runAppProcess, type AppExit } from '../../../test/support/app-process';
+import { AppInstance } from '../../../test/support/faults/app-instance';
+import { waitFor } from '../../../test/support/wait-for';
 import { FakeBillwerk } from './fake-billwerk';
 
 const VARIANT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -76,4 +78,58 @@ describe('retention process', () => {
       await billwerk.stop();
     }
   });
+
+  it('serves /health/live at once after a SIGKILL, while the dead member still holds its place in the group', async () => {
+    const billwerk = new FakeBillwerk();
+    await billwerk.start();
+    const folder = mkdtempSync(join(tmpdir(), 'retention-restart-'));
+    const port = await freePort();
+    const instance = () =>
+      new AppInstance({
+        app: 'retention',
+        name: 'retention',
+        port,
+        fromSource: true,
+        logFile: join(folder, 'retention.log'),
+        env: {
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+          BILLWERK_API_URL: billwerk.url,
+          BILLWERK_CLIENT_ID: 'client',
+          BILLWERK_CLIENT_SECRET: 'secret',
+          RETENTION_PORT: String(port),
+          RETENTION_HOST: '127.0.0.1',
+          RETENTION_SQLITE_PATH: join(folder, 'retention.sqlite'),
+          RETENTION_GROUP_ID: `retention-restart-${port}`,
+        },
+      });
+    const first = instance();
+    const second = instance();
+    try {
+      await first.start();
+      await waitFor(
+        'the consumer to join',
+        async () => (await fetch(`${first.url}/health/ready`)).ok,
+      );
+      await first.kill();
+      // The group keeps the dead member for its 45 s session: the new one cannot join before.
+      // Before the fix the app listened only once it had joined, so a liveness probe restarted
+      // it again and again.
+      const restarted = Date.now();
+      await second.start();
+      expect(Date.now() - restarted).toBeLessThan(30_000);
+      const ready = await fetch(`${second.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toContain('consumer not joined');
+      await waitFor(
+        'the new instance to join',
+        async () => (await fetch(`${second.url}/health/ready`)).ok,
+        90_000,
+      );
+    } finally {
+      await first.close();
+      await second.close();
+      rmSync(folder, { recursive: true, force: true });
+      await billwerk.stop();
+    }
+  }, 180_000);
 });

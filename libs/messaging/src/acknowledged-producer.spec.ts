@@ -1,4 +1,10 @@
-import { Partitioners, type Kafka, type PartitionerArgs, type ProducerConfig } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type PartitionerArgs,
+  type ProducerConfig,
+  type TopicMessages,
+} from 'kafkajs';
 import pino from 'pino';
 import { AcknowledgedProducer } from './acknowledged-producer';
 import type { TopicBatch } from './batching-publisher';
@@ -7,6 +13,7 @@ import { StablePartitioner } from './stable-partitioner';
 
 interface PendingSend {
   acks: number | undefined;
+  topicMessages: TopicMessages[];
   ack: () => void;
   fail: (error: Error) => void;
 }
@@ -33,10 +40,12 @@ class FakeProducer {
     return Promise.resolve();
   }
 
-  sendBatch({ acks }: { acks?: number }): Promise<void> {
+  sendBatch({ acks, topicMessages }: { acks?: number; topicMessages: TopicMessages[] }) {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    return new Promise<void>((ack, fail) => this.sends.push({ acks, ack, fail })).finally(() => {
+    return new Promise<void>((ack, fail) =>
+      this.sends.push({ acks, topicMessages, ack, fail }),
+    ).finally(() => {
       this.inFlight -= 1;
     });
   }
@@ -65,13 +74,18 @@ class FakeKafka {
 const BATCH: TopicBatch[] = [{ topic: 't', messages: [{ key: 'k', value: 'v', headers: {} }] }];
 const tick = () => new Promise((done) => setImmediate(done));
 
+/** Topic `t` has one partition, `wide` three. */
+const PARTITIONS = {
+  of: (topic: string) => Promise.resolve(topic === 'wide' ? 3 : 1),
+  close: () => Promise.resolve(),
+};
+
 function setup(lanes?: number) {
   const kafka = new FakeKafka();
-  const producer = new AcknowledgedProducer(
-    kafka as unknown as Kafka,
-    pino({ level: 'silent' }),
-    lanes === undefined ? {} : { lanes },
-  );
+  const producer = new AcknowledgedProducer(kafka as unknown as Kafka, pino({ level: 'silent' }), {
+    partitions: PARTITIONS,
+    ...(lanes === undefined ? {} : { lanes }),
+  });
   return { kafka, producer };
 }
 
@@ -195,6 +209,63 @@ describe('AcknowledgedProducer', () => {
     expect(kafka.producers[0].disconnected).toBe(true);
     settle(kafka.producers[0]);
     await first;
+  });
+
+  it('sends each topic-partition of a batch on its own, placed as the StablePartitioner places it', async () => {
+    const { kafka, producer } = setup();
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const sent = producer.send([
+      { topic: 'wide', messages: keys.map((key) => ({ key, value: key, headers: {} })) },
+      ...BATCH,
+    ]);
+    await tick();
+    const open = kafka.open();
+    for (const send of open) expect(send.topicMessages).toHaveLength(1);
+    const place = StablePartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [],
+      isr: [],
+      partitionErrorCode: 0,
+    }));
+    const expected = new Set(
+      keys.map(
+        (key) =>
+          `wide/${place({ topic: 'wide', partitionMetadata, message: { key, value: key } })}`,
+      ),
+    );
+    const seen = open.map(({ topicMessages: [{ topic, messages }] }) => {
+      const partitions = new Set(messages.map((m) => m.partition));
+      expect(partitions.size).toBe(1);
+      return `${topic}/${[...partitions][0]}`;
+    });
+    expect(new Set(seen)).toEqual(new Set([...expected, 't/0']));
+    expect(seen).toHaveLength(expected.size + 1);
+    for (const send of open) settle(send.producer);
+    await sent;
+  });
+
+  it('fails the whole send when one partition fails, and retires the lane only once every part settled', async () => {
+    const { kafka, producer } = setup();
+    const messages = ['a', 'b', 'c', 'd', 'e', 'f'].map((key) => ({
+      key,
+      value: key,
+      headers: {},
+    }));
+    let settled = false;
+    const sent = producer.send([{ topic: 'wide', messages }]).finally(() => (settled = true));
+    await tick();
+    const [lane] = kafka.producers;
+    expect(lane.sends.length).toBeGreaterThan(1);
+    const notLeader = new Error('This server is not the leader for that topic-partition');
+    settle(lane, notLeader);
+    await tick();
+    expect(settled).toBe(false);
+    expect(lane.disconnected).toBe(false);
+    while (lane.sends.length > 0) settle(lane);
+    await expect(sent).rejects.toBe(notLeader);
+    expect(lane.disconnected).toBe(true);
   });
 
   it('refuses a lane count that is not a positive integer', () => {

@@ -1,12 +1,15 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicBatch } from './batching-publisher';
+import { ClusterPartitionCounts, splitByPartition, type PartitionCounts } from './partition-split';
 import { PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
 
 export interface AcknowledgedProducerOptions {
   /** Sends that may be in flight at once, each on its own idempotent producer (default 1). */
   lanes?: number;
+  /** Where topics' partition counts come from (default: the cluster, via an admin client). */
+  partitions?: PartitionCounts;
 }
 
 /** One idempotent producer that never has more than one send in flight. */
@@ -29,18 +32,28 @@ interface Lane {
  * one request per producer the only request that can reuse a sequence is the retry of the same
  * batch, which the broker rightly deduplicates; and a lane whose send failed is retired (a fresh
  * producer, so a new producer id) before it sends anything else.
+ *
+ * Each KafkaJS send carries one topic-partition (the lane sends a batch's partitions side by
+ * side; KafkaJS still sends one request at a time per broker). KafkaJS 2.2.4 retries a send that
+ * spans several brokers by broker, not by partition (tulios/kafkajs#1303, #1798): when a leader
+ * dies, a partition whose leadership moved to a broker that already answered is never sent again
+ * (acknowledged, not written), and one that moved away from a broker that answered is sent again
+ * under a new sequence (written twice). Measured by `npm run chaos` (leader-kill,
+ * controller-kill) before the change: 1 acknowledged hook lost and 2 written twice in one short run.
  */
 export class AcknowledgedProducer {
   private readonly lanes: Lane[];
   private readonly waiting: Array<{ take: (lane: Lane) => void; refuse: (e: Error) => void }> = [];
   private healthy = false;
   private closed = false;
+  private readonly partitions: PartitionCounts;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly logger: Logger,
     options: AcknowledgedProducerOptions = {},
   ) {
+    this.partitions = options.partitions ?? new ClusterPartitionCounts(kafka);
     const count = options.lanes ?? 1;
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`lanes must be a positive integer (got ${count})`);
@@ -71,14 +84,20 @@ export class AcknowledgedProducer {
   async send(batches: TopicBatch[]): Promise<void> {
     const lane = await this.acquire();
     try {
+      const parts = await splitByPartition(batches, this.partitions);
       const producer = await this.producerOf(lane);
-      try {
-        await producer.sendBatch({ acks: -1, topicMessages: batches });
-        this.healthy = true;
-      } catch (error) {
-        this.retire(lane, producer, error);
-        throw error;
+      // Every part settles before the lane is free again: a retired producer has nothing left.
+      const sent = await Promise.allSettled(
+        parts.map(({ topic, messages }) =>
+          producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }),
+        ),
+      );
+      const failed = sent.find((result) => result.status === 'rejected');
+      if (failed) {
+        this.retire(lane, producer, failed.reason);
+        throw failed.reason;
       }
+      this.healthy = true;
     } finally {
       this.release(lane);
     }
@@ -89,6 +108,7 @@ export class AcknowledgedProducer {
     this.closed = true;
     this.healthy = false;
     for (const waiter of this.waiting.splice(0)) waiter.refuse(new PublisherClosedError());
+    await this.partitions.close();
     const producers = this.lanes.flatMap((lane) => {
       const producer = lane.producer;
       lane.producer = undefined;

@@ -1,6 +1,7 @@
 export * from './acknowledged-producer';
 export * from './batching-publisher';
 export * from './kafka-client';
+export * from './partition-split';
 export * from './publish-errors';
 export * from './stable-partitioner';
 export * from './topic-admin';

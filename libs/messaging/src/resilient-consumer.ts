@@ -455,6 +455,11 @@ export class ResilientConsumer {
         { ...offset, err: errorMessage(error) },
         'offset commit failed; processed records will be redelivered',
       );
+      // KafkaJS keeps the coordinator it joined with for every commit, whatever the answer: only
+      // a rejoin, which its runner does when this reaches it, finds the new one. Swallowed, a
+      // coordinator that moved (a broker restarted) failed every commit for minutes.
+      const membership = groupMembershipError(error);
+      if (membership) throw membership;
     }
   }
 
@@ -479,6 +484,25 @@ export class ResilientConsumer {
       }
     }
   }
+}
+
+/** The KafkaJS errors after which its runner rejoins the group (`isRebalancing`, unknown member). */
+const GROUP_MEMBERSHIP_ERRORS = new Set([
+  'NOT_COORDINATOR_FOR_GROUP',
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
+/** The protocol error, possibly wrapped by KafkaJS's retrier, that calls for a rejoin. */
+export function groupMembershipError(error: unknown): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const { type, cause } = current as Error & { type?: unknown; cause?: unknown };
+    if (typeof type === 'string' && GROUP_MEMBERSHIP_ERRORS.has(type)) return current;
+    current = cause;
+  }
+  return undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

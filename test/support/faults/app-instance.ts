@@ -49,11 +49,13 @@ export interface AppInstanceOptions {
   port: number;
   /** Every line the process writes goes here (appended across restarts). */
   logFile: string;
+  /** Run `apps/<app>/src/main.ts` through ts-node instead of the build (slower to start). */
+  fromSource?: boolean;
 }
 
 /**
  * One app process a fault test can SIGKILL and start again on the same settings: the built app,
- * as operators run it, with its output in a log file.
+ * as operators run it (or its source), with its output in a log file.
  */
 export class AppInstance {
   private child: ChildProcess | undefined;
@@ -81,7 +83,16 @@ export class AppInstance {
   /** Starts the process and resolves once `/health/live` answers 200. */
   async start(timeoutMs = 90_000): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running`);
-    const child = spawn(process.execPath, [builtMain(this.options.app)], {
+    const entry = this.options.fromSource
+      ? [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          join(ROOT, 'apps', this.options.app, 'src', 'main.ts'),
+        ]
+      : [builtMain(this.options.app)];
+    const child = spawn(process.execPath, entry, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,9 @@
-import { ResilientConsumer, type ConsumedRecord, type HandlerContext } from '@app/messaging';
+import {
+  kafkaProblem,
+  ResilientConsumer,
+  type ConsumedRecord,
+  type HandlerContext,
+} from '@app/messaging';
 import {
   Inject,
   Injectable,
@@ -57,9 +62,14 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     return this.runner?.status().ready ?? false;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Not awaited: after a crash the group admits a new member only once the dead one's session
+   * expired (45 s), and the app must serve /health/live meanwhile, or a liveness probe kills it
+   * again and again. /health/ready stays 503 until the consumer joined.
+   */
+  onApplicationBootstrap(): void {
     this.retryLoop.start();
-    await this.start();
+    void this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -104,7 +114,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       if (this.runner === runner) this.runner = undefined;
       await runner.stop().catch(() => undefined);
       this.logger.error(
-        { err: error instanceof Error ? error.message : String(error), retryInMs: START_RETRY_MS },
+        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: START_RETRY_MS },
         'Kafka not usable; consuming once it is',
       );
       this.retryStart();
