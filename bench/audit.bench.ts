@@ -1,8 +1,11 @@
 /**
  * `npm run bench:audit`: fills a fresh topic with realistic billwerk CloudEvents, then measures
- * the audit consumer from Kafka into Postgres end to end; in the same run, side by side, the same
- * rows go into an identical table with plain multi-row INSERTs through `pg` (the database's own
- * limit here). Prints both rates and their ratio. Not a test: nothing here asserts.
+ * the audit consumer from Kafka into Postgres end to end, twice in the same run: as the app runs
+ * it (HMAC chain over the value bytes, the value stored, a checkpoint per batch) and as a baseline
+ * with the previous hashing (unkeyed SHA-256 over the canonical columns, no value, no
+ * checkpoints). Then the same rows go into an identical table with plain multi-row INSERTs
+ * through `pg` (the database's own limit here), and the linking alone is timed in process.
+ * Prints the rates and their ratios. Not a test: nothing here asserts.
  *
  * Settings: KAFKA_BROKERS (default 127.0.0.1:9092) and the apps' KAFKA_SASL_* / KAFKA_SSL*,
  * BENCH_POSTGRES_URL (an admin URL on the
@@ -18,12 +21,18 @@ import { Client } from 'pg';
 import { openAuditDatabase } from '../apps/audit/src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../apps/audit/src/audit-log/audit-log.repository';
 import { ChainKeyRing } from '../apps/audit/src/audit-log/chain-keys';
+import type { AuditRecord } from '../apps/audit/src/audit-log/audit-record';
 import {
   canonicalRow,
   GENESIS_HASH,
+  keyedLinker,
   legacyChainHash,
+  type ChainLinker,
 } from '../apps/audit/src/audit-log/hash-chain';
-import { CheckpointWriter } from '../apps/audit/src/checkpoints/checkpoint-writer';
+import {
+  CheckpointWriter,
+  type CheckpointRecorder,
+} from '../apps/audit/src/checkpoints/checkpoint-writer';
 import { AuditConsumer } from '../apps/audit/src/ingestion/audit-consumer';
 import { toAuditRecord } from '../apps/audit/src/ingestion/audit-message';
 import { AuditMetrics } from '../apps/audit/src/metrics/audit-metrics';
@@ -33,6 +42,8 @@ import { ensureCheckpointTopic } from '../apps/audit/test/consumer-harness';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+/** Rounds of both variants, the order alternating, so neither always runs on a cold database. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PARTITIONS = 3;
 const KAFKA = loadKafkaClientSettings(process.env);
 const BROKERS = KAFKA.brokers;
@@ -49,6 +60,20 @@ const COLUMNS =
   'kafka_timestamp,received_at,recorded_at,retry_count,data,headers,hash';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The previous hashing: unkeyed SHA-256 over the canonical columns; no value kept. */
+const legacyLinker: ChainLinker = (previousHash, record) => {
+  const canonical = canonicalRow(record);
+  return {
+    hash: legacyChainHash(previousHash, canonical.content),
+    keyId: null,
+    rawValue: null,
+    dataJson: canonical.dataJson,
+    headersJson: canonical.headersJson,
+  };
+};
+
+type Variant = 'keyed' | 'baseline';
 
 /** Every catalog event in turn, each about its own customer and contract, as the ingress sends. */
 function realisticMessages(count: number): Message[][] {
@@ -130,8 +155,14 @@ async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** The audit consumer as the app runs it, on the bench topic; events/s until the last row. */
-async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steadySeconds: number }> {
+/**
+ * The audit consumer on the bench topic, as the app runs it (`keyed`) or with the previous
+ * hashing and no checkpoints (`baseline`); seconds until the last row.
+ */
+async function kafkaToPostgres(
+  topic: string,
+  variant: Variant,
+): Promise<{ seconds: number; steadySeconds: number; checkpoints: number }> {
   return withDatabase(async (url) => {
     const { dataSource } = await openAuditDatabase(
       { url, sqlitePath: '', poolSize: 10 },
@@ -144,14 +175,25 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     const groupId = `audit-bench-${randomBytes(4).toString('hex')}`;
     await ensureCheckpointTopic(kafka);
     const metrics = new AuditMetrics();
+    let checkpointRequests = 0;
+    const recorder: CheckpointRecorder =
+      variant === 'keyed'
+        ? new CheckpointWriter(
+            (batches) => {
+              checkpointRequests += 1;
+              return checkpoints.send(batches);
+            },
+            { topic: AUDIT_CHECKPOINTS_TOPIC, group: groupId },
+          )
+        : { record: () => Promise.resolve() };
     const consumer = new AuditConsumer(
       kafka,
-      new AuditLogRepository(dataSource, BENCH_CHAIN_KEYS),
+      new AuditLogRepository(
+        dataSource,
+        variant === 'keyed' ? keyedLinker(BENCH_CHAIN_KEYS) : legacyLinker,
+      ),
       deadLetters,
-      new CheckpointWriter((batches) => checkpoints.send(batches), {
-        topic: AUDIT_CHECKPOINTS_TOPIC,
-        group: groupId,
-      }),
+      recorder,
       metrics,
       logger,
       {
@@ -185,31 +227,18 @@ async function kafkaToPostgres(topic: string): Promise<{ seconds: number; steady
     return {
       seconds: Number(finished - started) / 1e9,
       steadySeconds: Number(finished - (firstRow ?? started)) / 1e9,
+      checkpoints: checkpointRequests,
     };
   });
 }
 
 /** The same rows, prepared up front, inserted with plain multi-row INSERTs: one client per partition. */
 async function rawInserts(topic: string, byPartition: Message[][]): Promise<number> {
-  const now = new Date();
-  const rows = byPartition.map((messages, partition) => {
+  const rows = parsedRecords(topic, byPartition).map((records) => {
     let previous = GENESIS_HASH;
-    return messages.map((message, offset) => {
-      const parsed = toAuditRecord(
-        topic,
-        partition,
-        {
-          offset: String(offset),
-          timestamp: String(now.getTime()),
-          value: Buffer.from(message.value as string),
-          headers: message.headers,
-        },
-        now,
-      );
-      if (!parsed.ok) throw new Error(parsed.problem);
-      const r = parsed.record;
-      const canonical = canonicalRow(r);
-      previous = legacyChainHash(previous, canonical.content);
+    return records.map((r) => {
+      const link = legacyLinker(previous, r);
+      previous = link.hash;
       return [
         r.eventId,
         r.type,
@@ -224,9 +253,9 @@ async function rawInserts(topic: string, byPartition: Message[][]): Promise<numb
         r.receivedAt,
         r.recordedAt,
         r.retryCount,
-        canonical.dataJson,
-        canonical.headersJson,
-        previous,
+        link.dataJson,
+        link.headersJson,
+        link.hash,
       ];
     });
   });
@@ -265,6 +294,44 @@ async function rawInserts(topic: string, byPartition: Message[][]): Promise<numb
   });
 }
 
+/** The bench messages as the consumer parses them, per partition (offsets from 0). */
+function parsedRecords(topic: string, byPartition: Message[][]): AuditRecord[][] {
+  const now = new Date();
+  return byPartition.map((messages, partition) =>
+    messages.map((message, offset) => {
+      const parsed = toAuditRecord(
+        topic,
+        partition,
+        {
+          offset: String(offset),
+          timestamp: String(now.getTime()),
+          value: Buffer.from(message.value as string),
+          headers: message.headers,
+        },
+        now,
+      );
+      if (!parsed.ok) throw new Error(parsed.problem);
+      return parsed.record;
+    }),
+  );
+}
+
+/** CPU per row of linking alone (parse excluded), each linker over every prepared record. */
+function timeLinking(topic: string, byPartition: Message[][]): Record<Variant, number> {
+  const records = parsedRecords(topic, byPartition).flat();
+  const time = (link: ChainLinker): number => {
+    let previous = GENESIS_HASH;
+    const started = process.hrtime.bigint();
+    for (const record of records) previous = link(previous, record).hash;
+    return Number(process.hrtime.bigint() - started) / 1e3 / records.length;
+  };
+  const keyed = keyedLinker(BENCH_CHAIN_KEYS);
+  // Once each to warm up, then the measured round.
+  time(legacyLinker);
+  time(keyed);
+  return { baseline: time(legacyLinker), keyed: time(keyed) };
+}
+
 async function main(): Promise<void> {
   const kafka = new Kafka({
     clientId: 'audit-bench-fill',
@@ -284,18 +351,43 @@ async function main(): Promise<void> {
     `filled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s (average value ${Math.round(bytes / EVENTS)} bytes)`,
   );
 
-  const audit = await kafkaToPostgres(topic);
+  const runs: Record<Variant, Array<Awaited<ReturnType<typeof kafkaToPostgres>>>> = {
+    baseline: [],
+    keyed: [],
+  };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order: Variant[] = round % 2 === 0 ? ['baseline', 'keyed'] : ['keyed', 'baseline'];
+    for (const variant of order) runs[variant].push(await kafkaToPostgres(topic, variant));
+  }
   const raw = await rawInserts(topic, messages);
-  const auditRate = EVENTS / audit.seconds;
-  const steadyRate = EVENTS / audit.steadySeconds;
+  const linking = timeLinking(topic, messages);
+  const rate = (seconds: number): number => Math.round(EVENTS / seconds);
   const rawRate = EVENTS / raw;
   log('');
+  const labels: Record<Variant, string> = {
+    baseline: 'baseline (SHA-256, no value, no checkpoints)',
+    keyed: 'keyed (HMAC + value + checkpoints)          ',
+  };
+  for (const variant of ['baseline', 'keyed'] as const) {
+    for (const run of runs[variant]) {
+      log(
+        `${labels[variant]}: ${rate(run.steadySeconds)} events/s from the first row (${rate(run.seconds)} incl. group join, ${run.seconds.toFixed(2)} s)${variant === 'keyed' ? `, ${run.checkpoints} checkpoint requests` : ''}`,
+      );
+    }
+  }
+  const total = (variant: Variant, field: 'seconds' | 'steadySeconds'): number =>
+    runs[variant].reduce((sum, run) => sum + run[field], 0);
   log(
-    `Kafka → audit consumer → Postgres: ${Math.round(auditRate)} events/s (${audit.seconds.toFixed(2)} s incl. group join; ${Math.round(steadyRate)} events/s from the first row)`,
+    `plain multi-row INSERTs via pg:               ${Math.round(rawRate)} rows/s (${raw.toFixed(2)} s)`,
   );
-  log(`plain multi-row INSERTs via pg:    ${Math.round(rawRate)} rows/s (${raw.toFixed(2)} s)`);
   log(
-    `ratio: ${((auditRate / rawRate) * 100).toFixed(1)} % of the raw insert rate (target ≥ 50 %, and ≥ 20000 events/s)`,
+    `keyed vs baseline over ${ROUNDS} rounds: ${((total('baseline', 'steadySeconds') / total('keyed', 'steadySeconds')) * 100).toFixed(1)} % of the baseline rate from the first row (${((total('baseline', 'seconds') / total('keyed', 'seconds')) * 100).toFixed(1)} % incl. group join)`,
+  );
+  log(
+    `keyed: ${((EVENTS / (total('keyed', 'seconds') / ROUNDS) / rawRate) * 100).toFixed(1)} % of the raw insert rate (target ≥ 50 %, and ≥ 20000 events/s)`,
+  );
+  log(
+    `linking alone, in process: baseline ${linking.baseline.toFixed(2)} µs/row, keyed ${linking.keyed.toFixed(2)} µs/row`,
   );
   const admin = kafka.admin();
   await admin.connect();

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const topic = args.find((arg) => !arg.startsWith('--'));
-  if (!topic) throw new Error('usage: npm run watch -- <topic> [--from-beginning]');
+  if (!topic) {
+    process.stderr.write('usage: npm run watch -- <topic> [--from-beginning]\n');
+    process.exit(2);
+  }
   // The apps' own settings (KAFKA_BROKERS, KAFKA_SASL_*, KAFKA_SSL*), validated the same way.
   const { brokers, security } = loadKafkaClientSettings(process.env);
   const kafka = new Kafka({

@@ -29,6 +29,7 @@ export interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: unknown };
   command?: unknown;
+  entrypoint?: unknown;
   restart?: string;
 }
 
@@ -339,4 +340,97 @@ export function checkEntries(
     }
   }
   return problems;
+}
+
+type Tree = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Tree {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A volume's target path, by which compose merges an override's volumes into the base's. */
+function volumeTarget(mount: string): string {
+  return mount.split(':')[1] ?? mount;
+}
+
+function mergeService(base: Service, override: Service): Service {
+  const merged: Tree = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    if (key === 'ports' && Array.isArray(current) && Array.isArray(value)) {
+      merged[key] = [...new Set([...(current as string[]), ...(value as string[])])];
+    } else if (key === 'volumes' && Array.isArray(current) && Array.isArray(value)) {
+      const byTarget = new Map((current as string[]).map((mount) => [volumeTarget(mount), mount]));
+      for (const mount of value as string[]) byTarget.set(volumeTarget(mount), mount);
+      merged[key] = [...byTarget.values()];
+    } else if (isMapping(current) && isMapping(value)) {
+      merged[key] = { ...current, ...value };
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+/**
+ * `docker compose -f base -f override` as far as these files go: a service's mappings
+ * (environment, depends_on, healthcheck) merge key by key, ports append, volumes merge by their
+ * target, anything else is replaced; new services and volumes are added.
+ */
+export function mergeCompose(base: ComposeFile, override: ComposeFile): ComposeFile {
+  const services: Record<string, Service> = { ...base.services };
+  for (const [name, service] of Object.entries(override.services)) {
+    services[name] = services[name] ? mergeService(services[name], service) : service;
+  }
+  return { services, volumes: { ...base.volumes, ...override.volumes } };
+}
+
+/** Every port a Kafka container publishes binds the host's loopback only. */
+export function checkKafkaPortsOnLoopback(compose: ComposeFile): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (!service.image?.startsWith('apache/kafka')) continue;
+    for (const mapping of service.ports ?? []) {
+      if (!mapping.startsWith('127.0.0.1:')) {
+        problems.push(`${name}: publishes ${mapping} on every interface, not 127.0.0.1`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The topics a deploy/kafka script names (`billwerk.*.v1`, `retention.*.v1`). */
+export function topicsIn(script: string): string[] {
+  return [...script.matchAll(/\b((?:billwerk|retention)\.[a-z.]+\.v\d+)\b/g)].map((m) => m[1]);
+}
+
+export interface AclGrant {
+  principal: string;
+  operations: string[];
+  topics: string[];
+  groups: string[];
+  /** `--resource-pattern-type prefixed`: the names are prefixes. */
+  prefixed: boolean;
+}
+
+/**
+ * The grants of deploy/kafka/init-acls.sh: one per `allow <principal> <Op[,Op…]> <resources…>`
+ * line, with `"${events[@]}"` standing for the topics its `for topic in …` loop lists.
+ */
+export function aclGrants(script: string): AclGrant[] {
+  const loop = /for topic in ([^;]+); do\s+events\+=/.exec(script);
+  const events = loop ? topicsIn(loop[1]) : [];
+  const grants: AclGrant[] = [];
+  const lines = script.replace(/\\\n\s*/g, ' ').split('\n');
+  for (const line of lines) {
+    const match = /^allow (\S+) ([A-Za-z,]+) (.*)$/.exec(line.trim());
+    if (!match) continue;
+    const [, principal, operations, rest] = match;
+    const topics = [...rest.matchAll(/--topic (\S+)/g)].map((m) => m[1]);
+    if (rest.includes('"${events[@]}"')) topics.unshift(...events);
+    const groups = [...rest.matchAll(/--group (\S+)/g)].map((m) => m[1]);
+    const prefixed = rest.includes('--resource-pattern-type prefixed');
+    grants.push({ principal, operations: operations.split(','), topics, groups, prefixed });
+  }
+  return grants;
 }

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BILLWERK_TOPICS } from '@app/contracts';
+import {
+  AUDIT_CHECKPOINTS_TOPIC,
+  AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+  BILLWERK_TOPICS,
+  KAFKA_ACLS,
+} from '@app/contracts';
 import { parse } from 'yaml';
 import {
   AuditDatabaseEnvironment,
@@ -37,6 +42,10 @@ import {
   checkOneImage,
   checkVolumes,
   interpolateTree,
+  aclGrants,
+  checkKafkaPortsOnLoopback,
+  mergeCompose,
+  topicsIn,
   type AppEntry,
   type ComposeFile,
 } from './compose-checks';
@@ -55,6 +64,11 @@ const REQUIRED: Record<string, string> = {
   AUDIT_CHAIN_KEY: 'compose-test-audit-chain-key-0123456789',
   BILLWERK_CLIENT_ID: 'compose-test-client',
   BILLWERK_CLIENT_SECRET: 'compose-test-secret',
+  KAFKA_ADMIN_PASSWORD: 'compose-test-kafka-admin',
+  KAFKA_INGRESS_PASSWORD: 'compose-test-kafka-ingress',
+  KAFKA_REPLAY_PASSWORD: 'compose-test-kafka-replay',
+  KAFKA_AUDIT_PASSWORD: 'compose-test-kafka-audit',
+  KAFKA_RETENTION_PASSWORD: 'compose-test-kafka-retention',
 };
 
 const ENTRIES: Record<string, AppEntry> = {
@@ -82,8 +96,8 @@ const ENTRIES: Record<string, AppEntry> = {
   'retention-migrate': { schema: RetentionDatabaseEnvironment, load: loadRetentionDatabaseConfig },
 };
 
-function loadRaw(): ComposeFile {
-  return parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
+function loadRaw(file = 'docker-compose.yml'): ComposeFile {
+  return parse(read(file), { merge: true }) as ComposeFile;
 }
 
 function interpolated(raw: ComposeFile): ComposeFile {
@@ -98,6 +112,62 @@ function mutated(change: (compose: ComposeFile) => void): ComposeFile {
   const copy = structuredClone(interpolated(loadRaw()));
   change(copy);
   return copy;
+}
+
+/** The base file alone and with each override, as an operator runs them. */
+const VARIANTS: string[][] = [
+  ['docker-compose.yml'],
+  ['docker-compose.yml', 'docker-compose.scram.yml'],
+  ['docker-compose.yml', 'docker-compose.cluster.yml'],
+];
+
+/** The base file merged with an override, interpolated with the test values. */
+function variant(override: string): ComposeFile {
+  return interpolated(mergeCompose(loadRaw(), loadRaw(override)));
+}
+
+interface ComposeConfig {
+  ok: boolean;
+  error?: string;
+  /** What docker-compose makes of the files: the merge the offline checks imitate. */
+  config?: ComposeFile;
+}
+
+const configs = new Map<string, ComposeConfig | undefined>();
+
+/**
+ * `docker-compose -f … config` (Debian's docker-compose); undefined when it is not installed.
+ * Remembered per call: each run takes seconds on this machine.
+ */
+function dockerComposeConfig(
+  files: string[],
+  env: Record<string, string | undefined> = {},
+): ComposeConfig | undefined {
+  const key = JSON.stringify([files, Object.entries(env)]); // entries: an unset variable counts
+  if (!configs.has(key)) configs.set(key, runDockerComposeConfig(files, env));
+  return configs.get(key);
+}
+
+function runDockerComposeConfig(
+  files: string[],
+  env: Record<string, string | undefined>,
+): ComposeConfig | undefined {
+  try {
+    execFileSync('docker-compose', ['version', '--short'], { stdio: 'pipe' });
+  } catch {
+    return undefined;
+  }
+  try {
+    const output = execFileSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...REQUIRED, ...env },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    return { ok: true, config: parse(output) as ComposeFile };
+  } catch (error) {
+    return { ok: false, error: String((error as { stderr?: unknown }).stderr ?? error) };
+  }
 }
 
 function allApps(compose: ComposeFile): string[] {
@@ -274,55 +344,67 @@ describe('docker-compose.yml', () => {
   });
 
   it('creates every topic the apps publish or consume, and only those', () => {
-    const script = JSON.stringify(compose.services['init-topics'].command);
-    const created = [...script.matchAll(/\b((?:billwerk|retention)\.[a-z.]+\.v\d+)\b/g)].map(
-      (match) => match[1],
+    expect(compose.services['init-topics'].entrypoint).toEqual([
+      'bash',
+      '/opt/bridge-kafka/init-topics.sh',
+    ]);
+    const script = read('deploy/kafka/init-topics.sh');
+    expect(new Set(topicsIn(script))).toEqual(
+      new Set([
+        ...BILLWERK_TOPICS,
+        RETENTION_ACTIONS_TOPIC,
+        AUDIT_DLQ_TOPIC,
+        RETENTION_DLQ_TOPIC,
+        AUDIT_CHECKPOINTS_TOPIC,
+      ]),
     );
-    expect(new Set(created)).toEqual(
-      new Set([...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC, AUDIT_DLQ_TOPIC, RETENTION_DLQ_TOPIC]),
+    // The audit app would create it so; under SCRAM it may not, so the step must.
+    const checkpoints = new RegExp(`^create ${AUDIT_CHECKPOINTS_TOPIC} 1 (.*)$`, 'm').exec(
+      script.replace(/\\\n\s*/g, ' '),
     );
+    expect(
+      Object.fromEntries(
+        [...(checkpoints?.[1] ?? '').matchAll(/--config (\S+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+      ),
+    ).toEqual(AUDIT_CHECKPOINTS_TOPIC_CONFIG);
   });
 
-  it('passes docker-compose config when that tool is installed', () => {
-    let version: string;
-    try {
-      version = execFileSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
-    } catch {
-      return; // optional: the other checks do not need it
+  it('publishes the PLAINTEXT broker on the loopback interface only', () => {
+    expect(compose.services.kafka.ports).toEqual(['127.0.0.1:9092:9092']);
+    expect(checkKafkaPortsOnLoopback(compose)).toEqual([]);
+    const broken = mutated((c) => {
+      c.services.kafka.ports = ['9092:9092'];
+    });
+    expect(checkKafkaPortsOnLoopback(broken)).toEqual([
+      'kafka: publishes 9092:9092 on every interface, not 127.0.0.1',
+    ]);
+  });
+
+  it('keeps Kafka’s data on the kafka-data volume', () => {
+    expect(compose.services.kafka.environment?.KAFKA_LOG_DIRS).toBe('/var/lib/kafka/data');
+    expect(compose.services.kafka.volumes).toContain('kafka-data:/var/lib/kafka/data');
+  });
+
+  it.each(VARIANTS.map((files) => [files.join(' + '), files]))(
+    'passes docker-compose config for %s when that tool is installed',
+    (_, files) => {
+      const config = dockerComposeConfig(files);
+      if (config === undefined) return; // optional: the other checks do not need it
+      expect(config).toMatchObject({ ok: true });
+    },
+  );
+
+  it('fails docker-compose config without a required variable', () => {
+    for (const variable of ['POSTGRES_PASSWORD', 'AUDIT_OWNER_PASSWORD', 'AUDIT_APP_PASSWORD']) {
+      const config = dockerComposeConfig(['docker-compose.yml'], { [variable]: undefined });
+      if (config === undefined) return;
+      expect(config.error).toMatch(new RegExp(variable));
     }
-    expect(version).toMatch(/\d/);
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...REQUIRED };
-    expect(() =>
-      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
-        cwd: ROOT,
-        env,
-        stdio: 'pipe',
-      }),
-    ).not.toThrow();
-    expect(() =>
-      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
-        cwd: ROOT,
-        env: { ...env, POSTGRES_PASSWORD: undefined },
-        stdio: 'pipe',
-      }),
-    ).toThrow(/POSTGRES_PASSWORD/);
-    for (const variable of ['AUDIT_OWNER_PASSWORD', 'AUDIT_APP_PASSWORD']) {
-      expect(() =>
-        execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
-          cwd: ROOT,
-          env: { ...env, [variable]: undefined },
-          stdio: 'pipe',
-        }),
-      ).toThrow(new RegExp(variable));
-    }
-    // As compose resolves it: the owner's URL reaches the migration step only, the app's the app only.
-    const resolved = parse(
-      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
-        cwd: ROOT,
-        env,
-        encoding: 'utf8',
-      }),
-    ) as ComposeFile;
+  });
+
+  it('gives the owner’s database URL to the migration step only, the app’s to the app only', () => {
+    const resolved = dockerComposeConfig(['docker-compose.yml'])?.config;
+    if (resolved === undefined) return;
     const urls = Object.entries(resolved.services).flatMap(([name, service]) =>
       Object.entries(service.environment ?? {})
         .filter(([, value]) => typeof value === 'string' && value.includes('@postgres:5432/audit'))
@@ -365,4 +447,197 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY .*deploy\/start\.sh \.\/start\.sh$/m);
     expect(dockerfile).toMatch(/^CMD \["\.\/start\.sh"\]$/m);
   });
+});
+
+const KAFKA_APPS = { ingress: 'ingress', audit: 'audit', retention: 'retention' } as const;
+
+describe('docker-compose.scram.yml', () => {
+  const raw = loadRaw('docker-compose.scram.yml');
+  const compose = variant('docker-compose.scram.yml');
+  const kafkaEnv = compose.services.kafka.environment ?? {};
+
+  it('passes every app check the base file passes', () => {
+    expect(checkAppEnvironments(compose, ENTRIES)).toEqual([]);
+    expect(checkDependencies(compose)).toEqual([]);
+    expect(checkVolumes(compose)).toEqual([]);
+    expect(checkKafkaPortsOnLoopback(compose)).toEqual([]);
+    expect(checkNoHardCodedSecrets(raw)).toEqual([]);
+  });
+
+  it('lets each app authenticate as its own principal with a required password', () => {
+    for (const [service, principal] of Object.entries(KAFKA_APPS)) {
+      expect(raw.services[service].environment).toEqual({
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: principal,
+        KAFKA_SASL_PASSWORD: expect.stringMatching(/^\$\{KAFKA_[A-Z]+_PASSWORD:\?[^}]+\}$/),
+      });
+      const config = ENTRIES[service].load(
+        compose.services[service].environment as Record<string, string>,
+      ) as { kafka: { security: unknown } };
+      expect(config.kafka.security).toEqual({
+        sasl: {
+          mechanism: 'scram-sha-512',
+          username: principal,
+          password: REQUIRED[`KAFKA_${principal.toUpperCase()}_PASSWORD`],
+        },
+      });
+    }
+  });
+
+  it('serves clients over SASL only; the PLAINTEXT controller listens on loopback', () => {
+    const protocols = Object.fromEntries(
+      String(kafkaEnv.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP)
+        .split(',')
+        .map((entry) => entry.split(':')),
+    );
+    const listeners = String(kafkaEnv.KAFKA_LISTENERS).split(',');
+    for (const listener of listeners) {
+      const [name, address] = listener.split('://');
+      if (name === 'CONTROLLER') expect(address).toMatch(/^127\.0\.0\.1:/);
+      else expect(protocols[name]).toBe('SASL_PLAINTEXT');
+    }
+    expect(kafkaEnv.KAFKA_AUTHORIZER_CLASS_NAME).toBe(
+      'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    );
+    expect(kafkaEnv.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
+  });
+
+  it('formats the storage with exactly the settings the broker runs with', () => {
+    const storageEnv = compose.services['init-kafka-storage'].environment ?? {};
+    for (const [key, value] of Object.entries(storageEnv)) {
+      if (key.startsWith('KAFKA_') || key === 'CLUSTER_ID')
+        expect([key, kafkaEnv[key]]).toEqual([key, value]);
+    }
+    expect(compose.services['init-kafka-storage'].volumes).toContain(
+      'kafka-data:/var/lib/kafka/data',
+    );
+    expect(compose.services.kafka.depends_on?.['init-kafka-storage']).toEqual({
+      condition: 'service_completed_successfully',
+    });
+  });
+
+  it('provisions principals and ACLs before topics, and topics before the apps', () => {
+    expect(compose.services['init-topics'].depends_on?.['init-kafka-acls']).toEqual({
+      condition: 'service_completed_successfully',
+    });
+    for (const service of Object.keys(KAFKA_APPS)) {
+      expect(compose.services[service].depends_on?.['init-topics']).toBeDefined();
+    }
+  });
+
+  it('grants exactly the shared ACL table (KAFKA_ACLS), plus the checkpoint readers’ groups', () => {
+    const grants = aclGrants(read('deploy/kafka/init-acls.sh'));
+    const lines = (
+      entries: Array<{ principal: string; resource: string; name: string; operations: string[] }>,
+    ) =>
+      entries
+        .flatMap((e) =>
+          e.operations.map((op) => `${e.principal} ${op.toUpperCase()} ${e.resource} ${e.name}`),
+        )
+        .sort();
+    const literal = grants.filter((g) => !g.prefixed);
+    expect(
+      lines(
+        literal.flatMap((g) => [
+          ...g.topics.map((name) => ({ ...g, resource: 'topic', name })),
+          ...g.groups.map((name) => ({ ...g, resource: 'group', name })),
+        ]),
+      ),
+    ).toEqual(lines(KAFKA_ACLS.map((g) => ({ ...g, operations: [...g.operations] }))));
+    // Not in KAFKA_ACLS (whose grants are literal): each audit instance reads the checkpoints in
+    // a group of its own, <group>.checkpoint-reader.<uuid> (apps/audit/src/checkpoints).
+    expect(grants.filter((g) => g.prefixed)).toEqual([
+      {
+        principal: 'audit',
+        operations: ['Read'],
+        topics: [],
+        groups: ['billwerk-audit.checkpoint-reader.'],
+        prefixed: true,
+      },
+    ]);
+    const writers = KAFKA_ACLS.filter(
+      (g) =>
+        g.operations.includes('WRITE') && (BILLWERK_TOPICS as readonly string[]).includes(g.name),
+    );
+    expect(new Set(writers.map((g) => g.principal))).toEqual(new Set(['ingress', 'replay']));
+  });
+});
+
+describe('docker-compose.cluster.yml', () => {
+  const compose = variant('docker-compose.cluster.yml');
+  const nodes = ['kafka', 'kafka-2', 'kafka-3'];
+
+  it('passes every app check the base file passes', () => {
+    expect(checkAppEnvironments(compose, ENTRIES)).toEqual([]);
+    expect(checkDependencies(compose)).toEqual([]);
+    expect(checkVolumes(compose)).toEqual([]);
+    expect(checkKafkaPortsOnLoopback(compose)).toEqual([]);
+  });
+
+  it('runs three KRaft voters, each broker and controller, on volumes of their own', () => {
+    const envs = nodes.map((node) => compose.services[node].environment ?? {});
+    expect(envs.map((env) => String(env.KAFKA_NODE_ID))).toEqual(['1', '2', '3']);
+    for (const env of envs) {
+      expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093');
+    }
+    expect(new Set(nodes.map((node) => compose.services[node].volumes?.[0]))).toEqual(
+      new Set([
+        'kafka-data:/var/lib/kafka/data',
+        'kafka-data-2:/var/lib/kafka/data',
+        'kafka-data-3:/var/lib/kafka/data',
+      ]),
+    );
+  });
+
+  it('replicates every topic three times with min ISR 2 and unclean election off', () => {
+    for (const node of nodes) {
+      expect(compose.services[node].environment).toMatchObject({
+        KAFKA_DEFAULT_REPLICATION_FACTOR: 3,
+        KAFKA_MIN_INSYNC_REPLICAS: 2,
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 3,
+        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 3,
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 2,
+        KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: 'false',
+      });
+    }
+    expect(compose.services['init-topics'].environment).toMatchObject({
+      KAFKA_REPLICATION_FACTOR: '3',
+    });
+    const brokers = 'kafka:19092,kafka-2:19092,kafka-3:19092';
+    for (const service of ['init-topics', ...Object.keys(KAFKA_APPS)]) {
+      expect(compose.services[service].environment).toMatchObject({ KAFKA_BROKERS: brokers });
+    }
+    for (const node of ['kafka-2', 'kafka-3']) {
+      expect(compose.services['init-topics'].depends_on?.[node]).toEqual({
+        condition: 'service_healthy',
+      });
+    }
+  });
+});
+
+describe('mergeCompose', () => {
+  it.each(VARIANTS.slice(1).map(([, override]) => override))(
+    'merges %s into the base file like docker-compose does',
+    (override) => {
+      const config = dockerComposeConfig(['docker-compose.yml', override]);
+      if (config?.config === undefined) return; // optional, as above
+      const ours = variant(override);
+      for (const [name, service] of Object.entries(config.config.services)) {
+        const env = Object.fromEntries(
+          Object.entries(ours.services[name].environment ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        expect([name, env]).toEqual([
+          name,
+          Object.fromEntries(
+            Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
+        ]);
+        expect([name, Object.keys(ours.services[name].depends_on ?? {}).sort()]).toEqual([
+          name,
+          Object.keys(service.depends_on ?? {}).sort(),
+        ]);
+      }
+    },
+  );
 });

@@ -213,6 +213,7 @@ describe('audit end to end', () => {
     ['/audit/events?cursor=bm9wZQ', 'cursor', 'is not a cursor this API issued'],
     ['/audit/events?colour=red', 'colour', 'is not a supported parameter'],
     ['/audit/export?from=2026-01-01T00:00:00Z', 'to', 'must be an ISO 8601 date-time'],
+    ['/audit/verify?full=yes', 'full', 'must be true or false'],
   ])('answers %s with 400 naming %s', async (path, parameter, problem) => {
     const { status, body } = await get(path);
     expect(status).toBe(400);
@@ -248,7 +249,8 @@ describe('audit end to end', () => {
     } finally {
       await client.end();
     }
-    const tampered = await get('/audit/verify');
+    // Incremental verifies read only new rows; a row changed behind their back needs a full one.
+    const tampered = await get('/audit/verify?full=true');
     expect(tampered.body.ok).toBe(false);
     const partitions = tampered.body.partitions as Array<{
       firstBrokenLink: { eventId: string } | null;

@@ -1,7 +1,20 @@
-import { startLocalKafka, stopLocalKafka, type RunningKafka } from '../../tools/kafka/local-kafka';
+import { rmSync } from 'node:fs';
+import {
+  localKafkaRunDir,
+  startLocalKafka,
+  stopLocalKafka,
+  type LocalKafkaOptions,
+  type RunningKafka,
+} from '../../tools/kafka/local-kafka';
 
-/** Ports of a broker only these tests use: apart from the shared one, and free to stop. */
-export const PRIVATE_PORTS = { port: 19192, controllerPort: 19193 };
+const privatePort = Number(process.env.PRIVATE_KAFKA_PORT ?? 19192);
+
+/**
+ * Ports of a broker only these tests use: apart from the shared one, and free to stop.
+ * PRIVATE_KAFKA_PORT moves it (the controller takes the next port), so runs side by side on one
+ * machine do not meet.
+ */
+export const PRIVATE_PORTS = { port: privatePort, controllerPort: privatePort + 1 };
 
 export interface PrivateKafka {
   brokers: string;
@@ -31,4 +44,14 @@ export async function startPrivateKafka(
       }
     },
   };
+}
+
+/**
+ * Stops what runs on those private ports, deletes its storage and starts it afresh: for a spec
+ * whose SCRAM passwords are drawn per run (storage keeps the users it was formatted with).
+ */
+export async function startFreshKafka(options: LocalKafkaOptions): Promise<RunningKafka> {
+  await stopLocalKafka(options);
+  rmSync(localKafkaRunDir(options), { recursive: true, force: true });
+  return startLocalKafka(options);
 }

@@ -12,6 +12,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -23,7 +24,30 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import {
+  ensureTlsMaterial,
+  tlsFiles,
+  tlsJavaClientSettings,
+  tlsServerSettings,
+  type TlsFiles,
+} from './tls';
+import { KafkaLauncherError } from './launcher-error';
+import {
+  aclEntries,
+  appliedAcls,
+  applyAcls,
+  clientSasl,
+  javaClientSettings,
+  scramDigest,
+  scramFormatArgs,
+  scramServerSettings,
+  validateScram,
+  type ScramOptions,
+} from './scram';
+
+export { KafkaLauncherError } from './launcher-error';
+export type { ScramOptions } from './scram';
 
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
@@ -50,6 +74,13 @@ export interface LocalKafkaOptions {
    * only there, where a fault test puts TCP proxies (a network fault for some clients only).
    */
   proxiedListener?: { port: number; advertisedPort: number };
+  /**
+   * SASL/SCRAM-SHA-512 on the client listener for these users (created when the storage is
+   * formatted), ACLs from libs/contracts/src/kafka-acls.ts, `admin` the super user.
+   */
+  scram?: ScramOptions;
+  /** SASL_SSL instead of SASL_PLAINTEXT (needs `scram`): a self-signed certificate, see tls.ts. */
+  tls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -72,10 +103,15 @@ export interface RunningKafka {
   logFile: string;
   runDir: string;
   nodes: RunningNode[];
+  /** In TLS mode: the PEM certificate clients must trust. */
+  caFile: string | undefined;
 }
 
-/** A missing prerequisite or a bad option; its message is the one line to show the user. */
-export class KafkaLauncherError extends Error {}
+/** How the launcher's own clients connect: as the super user, over TLS in TLS mode. */
+export interface ClientSecurity {
+  sasl?: SASLOptions;
+  ssl?: { ca: string[] };
+}
 
 interface NodeLayout {
   id: number;
@@ -95,6 +131,10 @@ interface Resolved {
   heapMb: number;
   nodes: NodeLayout[];
   proxiedListener: LocalKafkaOptions['proxiedListener'];
+  scram: ScramOptions | undefined;
+  /** The super user's client credentials in SCRAM mode. */
+  sasl: SASLOptions | undefined;
+  tls: TlsFiles | undefined;
   log: (line: string) => void;
 }
 
@@ -132,6 +172,10 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
       `controller port ${clash.controllerPort} is also a client port (${clientPorts.join(', ')}): set another KAFKA_CONTROLLER_PORT`,
     );
   }
+  if (options.scram) validateScram(options.scram);
+  if (options.tls && !options.scram) {
+    throw new KafkaLauncherError('tls needs scram: the TLS listener is SASL_SSL');
+  }
   return {
     version: options.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION,
     port,
@@ -140,6 +184,9 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
     heapMb: options.heapMb ?? Number(process.env.KAFKA_HEAP_MB ?? (nodeCount === 1 ? 512 : 384)),
     nodes,
     proxiedListener: options.proxiedListener,
+    scram: options.scram,
+    sasl: options.scram && clientSasl(options.scram),
+    tls: options.tls ? tlsFiles(runDir) : undefined,
     log: options.log ?? ((line) => process.stderr.write(`[kafka] ${line}\n`)),
   };
 }
@@ -236,6 +283,20 @@ function resolveKafkaTools(o: Resolved): string {
   return resolveClasspath(o, 'kafka-tools', join(o.cacheDir, `${o.version}-tools`));
 }
 
+function clientProtocol(o: Resolved): 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SASL_SSL' {
+  if (!o.scram) return 'PLAINTEXT';
+  return o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+}
+
+/** How the launcher's clients connect to its brokers. */
+function security(o: Resolved): ClientSecurity {
+  return {
+    sasl: o.sasl,
+    ...(o.tls && { ssl: { ca: [readFileSync(o.tls.caFile, 'utf8')] } }),
+  };
+}
+
+/** Replication factor min(3, nodes); with 3 copies a write needs 2 of them (acks=all). */
 function replication(nodeCount: number): { factor: number; minInsync: number } {
   const factor = Math.min(3, nodeCount);
   return { factor, minInsync: factor === 3 ? 2 : 1 };
@@ -243,14 +304,15 @@ function replication(nodeCount: number): { factor: number; minInsync: number } {
 
 function serverProperties(o: Resolved, node: NodeLayout): string {
   const { factor, minInsync } = replication(o.nodes.length);
+  const client = clientProtocol(o);
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': o.nodes
       .map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`)
       .join(','),
-    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    listeners: `${client}://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `${client}://127.0.0.1:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -269,6 +331,8 @@ function serverProperties(o: Resolved, node: NodeLayout): string {
     'num.network.threads': 2,
     'num.io.threads': 2,
     'auto.create.topics.enable': 'false',
+    ...(o.scram && scramServerSettings(o.scram, o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT')),
+    ...(o.tls && tlsServerSettings(o.tls)),
   };
   if (o.proxiedListener) {
     const offset = node.id - 1;
@@ -352,10 +416,11 @@ function address(node: NodeLayout): string {
 }
 
 /** No retries for probes; creating topics retries, as a cluster's metadata spreads in moments. */
-function adminClient(brokers: string, retries = 0): Kafka {
+function adminClient(brokers: string, client: ClientSecurity, retries = 0): Kafka {
   return new Kafka({
     clientId: 'local-kafka-launcher',
     brokers: brokers.split(','),
+    ...client,
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { retries },
@@ -364,8 +429,8 @@ function adminClient(brokers: string, retries = 0): Kafka {
 }
 
 /** How many brokers the cluster has registered, as the broker at `brokers` says; 0 if it does not answer. */
-async function registeredBrokers(brokers: string): Promise<number> {
-  const admin = adminClient(brokers).admin();
+async function registeredBrokers(brokers: string, client: ClientSecurity): Promise<number> {
+  const admin = adminClient(brokers, client).admin();
   try {
     await admin.connect();
     return (await admin.describeCluster()).brokers.length;
@@ -377,8 +442,8 @@ async function registeredBrokers(brokers: string): Promise<number> {
 }
 
 /** Whether a broker answers a metadata request at `brokers` right now. */
-export async function kafkaAnswers(brokers: string): Promise<boolean> {
-  return (await registeredBrokers(brokers)) > 0;
+export async function kafkaAnswers(brokers: string, client: ClientSecurity = {}): Promise<boolean> {
+  return (await registeredBrokers(brokers, client)) > 0;
 }
 
 async function createTopics(
@@ -387,7 +452,7 @@ async function createTopics(
   topics: Array<{ topic: string; numPartitions: number }>,
 ): Promise<void> {
   const { factor, minInsync } = replication(o.nodes.length);
-  const admin = adminClient(brokers, 8).admin();
+  const admin = adminClient(brokers, security(o), 8).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -412,7 +477,7 @@ async function createTopics(
     await admin.disconnect();
   }
   const names = topics.map((t) => t.topic);
-  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), names)));
+  await Promise.all(o.nodes.map((node) => waitForLeaders(address(node), security(o), names)));
 }
 
 /**
@@ -420,10 +485,14 @@ async function createTopics(
  * topic moments apart, and KafkaJS's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION
  * from one that has not yet: clients asking right after start would get it too.
  */
-async function waitForLeaders(broker: string, topics: string[]): Promise<void> {
+async function waitForLeaders(
+  broker: string,
+  client: ClientSecurity,
+  topics: string[],
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const admin = adminClient(broker).admin();
+    const admin = adminClient(broker, client).admin();
     const led = await admin
       .connect()
       .then(() => admin.fetchTopicMetadata({ topics }))
@@ -446,6 +515,12 @@ async function waitForLeaders(broker: string, topics: string[]): Promise<void> {
 interface FormatRecord {
   clusterId: string;
   nodes: number;
+  /** Digest of the SCRAM users and passwords formatted in; null without SCRAM. */
+  scram: string | null;
+}
+
+function describeFormat(nodes: number, scram: string | null): string {
+  return `${nodes} node(s) ${scram === null ? 'without SCRAM' : 'with SCRAM users'}`;
 }
 
 function formatRecordFile(o: Resolved): string {
@@ -457,18 +532,25 @@ function existingFormat(o: Resolved): FormatRecord | undefined {
   const file = formatRecordFile(o);
   let record: FormatRecord | undefined;
   if (existsSync(file)) {
-    record = JSON.parse(readFileSync(file, 'utf8')) as FormatRecord;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<FormatRecord>;
+    record = stored as FormatRecord;
+    record.scram = stored.scram ?? null;
   } else {
     // A single node's storage from before clusters existed has no record: adopt it.
     const meta = join(o.runDir, 'data', 'meta.properties');
     const clusterId = existsSync(meta)
       ? /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]
       : undefined;
-    if (clusterId !== undefined) record = { clusterId, nodes: 1 };
+    if (clusterId !== undefined) record = { clusterId, nodes: 1, scram: null };
   }
-  if (record !== undefined && record.nodes !== o.nodes.length) {
+  const scram = o.scram ? scramDigest(o.scram) : null;
+  if (record !== undefined && (record.nodes !== o.nodes.length || record.scram !== scram)) {
+    const wanted =
+      record.scram !== null && scram !== null
+        ? 'other SCRAM users or passwords'
+        : describeFormat(o.nodes.length, scram);
     throw new KafkaLauncherError(
-      `${o.runDir} holds the storage of ${record.nodes} node(s), not ${o.nodes.length}: stop it (npm run kafka:stop), delete that folder (its topics go with it), or use another KAFKA_PORT`,
+      `${o.runDir} holds the storage of ${describeFormat(record.nodes, record.scram)}, not ${wanted}: stop it (npm run kafka:stop), delete that folder (its topics go with it), or use another KAFKA_PORT`,
     );
   }
   return record;
@@ -477,15 +559,24 @@ function existingFormat(o: Resolved): FormatRecord | undefined {
 function formatFor(o: Resolved): FormatRecord {
   const existing = existingFormat(o);
   if (existing !== undefined) return existing;
-  const record: FormatRecord = { clusterId: newClusterId(), nodes: o.nodes.length };
+  const record: FormatRecord = {
+    clusterId: newClusterId(),
+    nodes: o.nodes.length,
+    scram: o.scram ? scramDigest(o.scram) : null,
+  };
   mkdirSync(o.runDir, { recursive: true });
   writeFileSync(formatRecordFile(o), JSON.stringify(record));
   return record;
 }
 
-async function java(args: string[]): Promise<string> {
+/** Runs a Java tool; `what` names it in errors, which never echo arguments (they hold passwords). */
+async function java(what: string, args: string[]): Promise<string> {
+  return run('java', what, args);
+}
+
+async function run(command: string, what: string, args: string[]): Promise<string> {
   try {
-    return (await execFileAsync('java', args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
+    return (await execFileAsync(command, args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (error) {
     const { stderr, stdout, message } = error as {
       stderr?: string;
@@ -493,7 +584,7 @@ async function java(args: string[]): Promise<string> {
       message: string;
     };
     const output = `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-    throw new KafkaLauncherError(`java ${args.slice(-6).join(' ')} failed: ${output || message}`);
+    throw new KafkaLauncherError(`${what} failed: ${output || message}`);
   }
 }
 
@@ -506,11 +597,13 @@ async function launchNode(
 ): Promise<number> {
   mkdirSync(node.dir, { recursive: true });
   const properties = join(node.dir, 'server.properties');
-  writeFileSync(properties, serverProperties(o, node));
+  // 0600: in SCRAM mode it holds the super user's password.
+  writeFileSync(properties, serverProperties(o, node), { mode: 0o600 });
+  chmodSync(properties, 0o600);
   const logging = loggingConfig(o);
   const classpath = `${libs}/*`;
   if (!existsSync(join(node.dir, 'data', 'meta.properties'))) {
-    await java([
+    await java(`formatting the storage of node ${node.id}`, [
       logging.property,
       '-cp',
       classpath,
@@ -520,6 +613,7 @@ async function launchNode(
       record.clusterId,
       '-c',
       properties,
+      ...(o.scram ? scramFormatArgs(o.scram) : []),
     ]);
   }
   const out = openSync(node.logFile, 'a');
@@ -554,7 +648,7 @@ async function launchNode(
 async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Promise<void> {
   const pid = readPid(node.pidFile);
   const deadline = Date.now() + 120_000;
-  while ((await registeredBrokers(address(node))) < brokers) {
+  while ((await registeredBrokers(address(node), security(o))) < brokers) {
     if (!alive(pid)) {
       const tail = existsSync(node.logFile)
         ? readFileSync(node.logFile, 'utf8').trim().split('\n').slice(-3)
@@ -576,7 +670,7 @@ async function waitForNode(o: Resolved, node: NodeLayout, brokers: number): Prom
 async function launchMissing(o: Resolved, nodes: NodeLayout[]): Promise<number> {
   const down = [];
   for (const node of nodes) {
-    if (await kafkaAnswers(address(node))) continue;
+    if (await kafkaAnswers(address(node), security(o))) continue;
     const stale = readPid(node.pidFile);
     if (alive(stale))
       o.log(`node ${node.id} (pid ${stale}) is alive but not answering; waiting for it`);
@@ -606,6 +700,7 @@ function running(o: Resolved, started: boolean): RunningKafka {
     logFile: nodes[0].logFile,
     runDir: o.runDir,
     nodes,
+    caFile: o.tls?.caFile,
   };
 }
 
@@ -616,11 +711,53 @@ function running(o: Resolved, started: boolean): RunningKafka {
 export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<RunningKafka> {
   const o = resolveOptions(options);
   existingFormat(o);
+  if (o.tls) await ensureTlsMaterial(o.tls, run);
   const launched = await launchMissing(o, o.nodes);
   await Promise.all(o.nodes.map((node) => waitForNode(o, node, o.nodes.length)));
   const kafka = running(o, launched > 0);
   if (options.topics) await createTopics(o, kafka.brokers, options.topics);
+  if (o.sasl) await createAcls(o, kafka.brokers);
   return kafka;
+}
+
+/**
+ * Applies the ACL table as the super user and waits until every node enforces all of it, so a
+ * client right after start is never refused by a node that has not applied them yet.
+ */
+async function createAcls(o: Resolved, brokers: string): Promise<void> {
+  const acl = aclEntries();
+  const admin = adminClient(brokers, security(o), 8).admin();
+  await admin.connect();
+  try {
+    await applyAcls(admin, acl);
+  } finally {
+    await admin.disconnect();
+  }
+  const deadline = Date.now() + 60_000;
+  for (const node of o.nodes) {
+    const nodeAdmin = adminClient(address(node), security(o), 8).admin();
+    await nodeAdmin.connect();
+    try {
+      while ((await appliedAcls(nodeAdmin)) < acl.length) {
+        if (Date.now() > deadline) {
+          throw new KafkaLauncherError(`node ${node.id} did not apply the ACLs within 60 s`);
+        }
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    } finally {
+      await nodeAdmin.disconnect();
+    }
+  }
+}
+
+/** The folder of storage, pids, logs and secrets of the launcher on that port. */
+export function localKafkaRunDir(options: LocalKafkaOptions = {}): string {
+  return resolveOptions({ ...options, scram: undefined, tls: undefined }).runDir;
+}
+
+/** Where `kafka:start --scram` keeps the generated credentials of the launcher on that port. */
+export function scramCredentialsFile(options: LocalKafkaOptions = {}): string {
+  return join(localKafkaRunDir(options), 'scram-credentials.env');
 }
 
 function nodeLayout(o: Resolved, id: number): NodeLayout {
@@ -638,6 +775,7 @@ export async function startKafkaNode(options: LocalKafkaOptions, id: number): Pr
   if (existingFormat(o) === undefined) {
     throw new KafkaLauncherError(`no storage in ${o.runDir}: start the whole cluster first`);
   }
+  if (o.tls) await ensureTlsMaterial(o.tls, run);
   await launchMissing(o, [node]);
   await waitForNode(o, node, 1);
   return running(o, true).nodes[id - 1];
@@ -699,13 +837,24 @@ export async function activeController(
 ): Promise<number> {
   const o = resolveOptions(options);
   const tools = resolveKafkaTools(o);
-  const status = await java([
+  const commandConfig = join(o.runDir, 'admin-client.properties');
+  if (o.scram) {
+    const settings = {
+      ...javaClientSettings(o.scram, o.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'),
+      ...(o.tls && tlsJavaClientSettings(o.tls)),
+    };
+    const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+    writeFileSync(commandConfig, lines.join('\n'), { mode: 0o600 });
+    chmodSync(commandConfig, 0o600);
+  }
+  const status = await java('MetadataQuorumCommand describe --status', [
     loggingConfig(o, true).property,
     '-cp',
     `${tools}/*`,
     'org.apache.kafka.tools.MetadataQuorumCommand',
     '--bootstrap-server',
     brokers ?? o.nodes.map(address).join(','),
+    ...(o.scram ? ['--command-config', commandConfig] : []),
     'describe',
     '--status',
   ]);

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AuditDatabaseLifecycle } from './audit-database.lifecycle';
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
+import { keyedLinker } from './audit-log/hash-chain';
 import { AUDIT_KAFKA, AUDIT_LOGGER } from './audit.tokens';
 import { ApiTokens } from './auth/api-tokens';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
@@ -37,7 +38,7 @@ class AuditCoreModule {
       { provide: DataSource, useValue: dataSource },
       {
         provide: AuditLogRepository,
-        useValue: new AuditLogRepository(dataSource, config.chain.keys),
+        useValue: new AuditLogRepository(dataSource, keyedLinker(config.chain.keys)),
       },
       { provide: ApiTokens, useValue: new ApiTokens(config.apiTokens) },
       AuditMetrics,

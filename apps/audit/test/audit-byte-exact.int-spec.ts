@@ -16,8 +16,9 @@ import { waitFor } from '../../../test/support/wait-for';
 import { openAuditDatabase } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { AuditLogService } from '../src/audit-log/audit-log.service';
+import { ChainVerifier } from '../src/audit-log/chain-verifier';
 import { EXIT, runReplayCli } from '../src/replay/replay.cli';
-import { billwerkId, TEST_CHAIN_KEYS } from './audit-fixtures';
+import { billwerkId, TEST_CHAIN_KEYS, TEST_LINKER } from './audit-fixtures';
 import { countRows, startAuditConsumer, type RunningConsumer } from './consumer-harness';
 
 jest.setTimeout(120_000);
@@ -77,12 +78,15 @@ describe.each(TEST_DATABASES)('the value as consumed, on %s', (_kind, createData
     await running.stop();
     running = undefined;
 
-    const repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
+    const repository = new AuditLogRepository(dataSource, TEST_LINKER);
     const stored = await repository.findByEventId(id);
     expect(stored?.rawValue).toBe(value);
 
     const lines: string[] = [];
-    const service = new AuditLogService(repository);
+    const service = new AuditLogService(
+      repository,
+      new ChainVerifier(repository, TEST_CHAIN_KEYS, null),
+    );
     for await (const line of service.exportLines({
       from: '2026-11-01T00:00:00Z',
       to: '2026-11-02T00:00:00Z',

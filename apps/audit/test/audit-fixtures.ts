@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../src/audit-log/audit-record';
 import { ChainKeyRing } from '../src/audit-log/chain-keys';
+import { keyedLinker } from '../src/audit-log/hash-chain';
+import { rebuildEnvelope } from '../src/replay/replay-envelope';
 
-/** The chain keys every spec chains and verifies with. */
+/** The chain key every spec chains and verifies with, as an app process's environment. */
+export const TEST_CHAIN_KEY_ENV = {
+  AUDIT_CHAIN_KEY: 'test-only-audit-chain-key-0123456789abcdef',
+  AUDIT_CHAIN_KEY_ID: 'test-1',
+};
+
+/** The same key, for repositories built in the spec. */
 export const TEST_CHAIN_KEYS = new ChainKeyRing({
-  id: 'test-1',
-  secret: 'test-only-audit-chain-key-0123456789abcdef',
+  id: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY_ID,
+  secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
 });
+export const TEST_LINKER = keyedLinker(TEST_CHAIN_KEYS);
 
 const hex = (n: number): string => n.toString(16).padStart(24, '0');
 
@@ -15,24 +24,9 @@ export function billwerkId(seed: number): string {
   return hex(0xb111e000000 + seed);
 }
 
-/** The envelope text a row was parsed from, attributes in the ingress's order. */
-export function envelopeOf(record: Omit<AuditRecord, 'rawValue'>): string {
-  return JSON.stringify({
-    specversion: '1.0',
-    id: record.eventId,
-    source: record.source,
-    type: record.type,
-    ...(record.subject === null ? {} : { subject: record.subject }),
-    time: record.receivedAt,
-    datacontenttype: 'application/json',
-    ...(record.type.startsWith('billwerk.') ? { retrycount: record.retryCount } : {}),
-    data: record.data,
-  });
-}
-
 /**
  * An audit row as the consumer would build it; overrides pick the interesting fields. Its
- * `rawValue` is the envelope of the final fields unless given.
+ * `rawValue` is the envelope the ingress would have published for the final fields unless given.
  */
 export function auditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
   const receivedAt = overrides.receivedAt ?? new Date().toISOString();
@@ -55,7 +49,7 @@ export function auditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
     headers: { 'content-type': 'application/cloudevents+json' },
     ...fields,
   };
-  return { ...record, rawValue: rawValue ?? envelopeOf(record) };
+  return { ...record, rawValue: rawValue ?? rebuildEnvelope(record) };
 }
 
 /** `count` consecutive rows of one topic-partition starting at `firstOffset`. */

@@ -5,8 +5,8 @@ import { createPostgresDatabase, type TestDatabase } from '../../../test/support
 import { createTopics, produce, testKafka, uniqueName } from '../../../test/support/kafka';
 import { waitFor } from '../../../test/support/wait-for';
 import { openAuditDatabase } from '../src/audit-log/audit-data-source';
-import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
-import { billwerkId, cloudEventJson, TEST_CHAIN_KEYS } from './audit-fixtures';
+import { billwerkId, cloudEventJson } from './audit-fixtures';
+import { verifyChains } from './verify-chains';
 import { countRows, startAuditConsumer, type RunningConsumer } from './consumer-harness';
 
 jest.setTimeout(90_000);
@@ -101,7 +101,7 @@ describe('audit when offsets go backwards', () => {
       'SELECT event_id FROM audit_events',
     );
     expect(stored.map((row) => row.event_id).sort()).toEqual([...first, ...second].sort());
-    const reports = await new AuditLogRepository(dataSource, TEST_CHAIN_KEYS).verify();
+    const reports = await verifyChains(dataSource);
     expect(reports).toEqual([
       expect.objectContaining({ topic, partition: 0, rowsChecked: 20, brokenLinks: 0 }),
     ]);

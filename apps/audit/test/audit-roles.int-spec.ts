@@ -16,11 +16,23 @@ import {
   openAuditDatabase,
 } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
-import { auditRecords, billwerkId, cloudEventJson } from './audit-fixtures';
+import {
+  auditRecords,
+  billwerkId,
+  cloudEventJson,
+  TEST_CHAIN_KEYS,
+  TEST_LINKER,
+} from './audit-fixtures';
+import { verifyChains } from './verify-chains';
 
 jest.setTimeout(120_000);
 
 const TOKEN = 'roles-test-token-0123456789';
+/** The key the repository specs chain with, so the app verifies their rows too. */
+const CHAIN_KEY = {
+  AUDIT_CHAIN_KEY: TEST_CHAIN_KEYS.active.secret,
+  AUDIT_CHAIN_KEY_ID: TEST_CHAIN_KEYS.active.id,
+};
 
 /** Runs `sql` on its own connection as the role of `url`; resolves with the error it failed with. */
 async function refusal(url: string, sql: string): Promise<{ code?: string; message: string }> {
@@ -90,7 +102,7 @@ describe('audit database roles on PostgreSQL', () => {
   });
 
   it('lets the app role append and read through the repository', async () => {
-    const repository = new AuditLogRepository(app);
+    const repository = new AuditLogRepository(app, TEST_LINKER);
     // A topic of its own: the app process below audits billwerk.contract.v1 into this database.
     const topic = 'audit.roles.test.v1';
     const outcome = await repository.appendIfAbsent(
@@ -99,7 +111,7 @@ describe('audit database roles on PostgreSQL', () => {
       auditRecords(5, 0, () => ({ topic })),
     );
     expect(outcome).toMatchObject({ written: 5, duplicates: 0 });
-    expect(await repository.verify()).toEqual([
+    expect(await verifyChains(app)).toEqual([
       expect.objectContaining({ rowsChecked: 5, brokenLinks: 0 }),
     ]);
     const [{ count }] = await app.query<Array<{ count: string }>>(
@@ -194,6 +206,7 @@ describe('audit database roles on PostgreSQL', () => {
     try {
       const config = loadAuditConfig({
         NODE_ENV: 'production',
+        ...CHAIN_KEY,
         AUDIT_API_TOKENS: TOKEN,
         DATABASE_URL: fresh.appUrl,
         AUDIT_MIGRATION_DATABASE_URL: fresh.ownerUrl,
@@ -216,6 +229,7 @@ describe('audit database roles on PostgreSQL', () => {
   describe('the audit app process', () => {
     const env = (databaseUrl: string): Record<string, string> => ({
       NODE_ENV: 'production',
+      ...CHAIN_KEY,
       DATABASE_URL: databaseUrl,
       AUDIT_MIGRATE_ON_START: 'false',
       AUDIT_API_TOKENS: TOKEN,

@@ -8,7 +8,7 @@ import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { CheckpointWriter } from '../src/checkpoints/checkpoint-writer';
 import { AuditConsumer } from '../src/ingestion/audit-consumer';
 import { AuditMetrics } from '../src/metrics/audit-metrics';
-import { TEST_CHAIN_KEYS } from './audit-fixtures';
+import { TEST_LINKER } from './audit-fixtures';
 
 export interface RunningConsumer {
   metrics: AuditMetrics;
@@ -46,7 +46,7 @@ export async function startAuditConsumer(options: {
   const metrics = new AuditMetrics();
   const consumer = new AuditConsumer(
     kafka,
-    new AuditLogRepository(options.dataSource, TEST_CHAIN_KEYS),
+    new AuditLogRepository(options.dataSource, TEST_LINKER),
     deadLetters,
     new CheckpointWriter((batches) => checkpoints.send(batches), {
       topic: AUDIT_CHECKPOINTS_TOPIC,

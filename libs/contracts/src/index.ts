@@ -12,3 +12,4 @@ export * from './contract-model';
 export * from './retention-actions';
 export * from './dead-letter';
 export * from './audit-checkpoints';
+export * from './kafka-acls';

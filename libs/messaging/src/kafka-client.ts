@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import { errorMessage } from './failure-policy';
 
 export const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -34,6 +35,34 @@ export function kafkaSecurityConfig(
 /** The principal the brokers' ACLs see for `security` (the broker's name for "no SASL"). */
 export function kafkaPrincipal(security: KafkaSecurity = {}): string {
   return `User:${security.sasl?.username ?? 'ANONYMOUS'}`;
+}
+
+function closedByBroker(error: unknown): boolean {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1, cause = cause.cause) {
+    if (cause.name === 'KafkaJSConnectionClosedError' || cause.message === 'Closed connection') {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A Kafka failure as a line an operator can act on. A broker whose listener wants SASL or TLS
+ * just closes the connection of a client that offers neither, and KafkaJS then says only
+ * "Closed connection": that gets the likely cause, named by the settings that are missing.
+ */
+export function kafkaProblem(error: unknown, security: KafkaSecurity = {}): string {
+  const message = errorMessage(error);
+  if (!closedByBroker(error)) return message;
+  const missing = [
+    security.sasl
+      ? undefined
+      : 'SASL (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD)',
+    security.ssl ? undefined : 'TLS (KAFKA_SSL=true)',
+  ].filter((setting) => setting !== undefined);
+  if (missing.length === 0) return message;
+  return `${message} by the broker before it answered: it may require ${missing.join(' or ')}`;
 }
 
 /**

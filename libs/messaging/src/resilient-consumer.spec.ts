@@ -15,8 +15,12 @@ describe('groupMembershipError', () => {
     ]) {
       const error = protocolError(type);
       expect(groupMembershipError(error)).toBe(error);
-      // As KafkaJS's retrier wraps the last error once its retries are used up.
-      const wrapped = Object.assign(new KafkaJSNonRetriableError(error), { cause: error });
+      // KafkaJS's retrier wraps with `{ cause }`; its type declarations omit that option.
+      const Wrapper = KafkaJSNonRetriableError as unknown as new (
+        e: Error,
+        options: { cause: Error },
+      ) => Error;
+      const wrapped = new Wrapper(error, { cause: error });
       expect(groupMembershipError(wrapped)).toBe(error);
     }
   });

@@ -2,9 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { consumeAll, uniqueName } from '../kafka';
 import { LocalCluster } from './local-cluster';
 
-/** This spec's own ports: brokers 21092-21094, controllers 21095-21097. */
+/** This spec's own ports: brokers 21092-21094, controllers 21095-21097. 70-180 s here. */
 const PORT = 21092;
-const TIMEOUT_MS = 300_000;
+const TIMEOUT_MS = 480_000;
 
 let cluster: LocalCluster | undefined;
 
@@ -61,8 +61,9 @@ function startProducing(kafka: Kafka, topic: string, partitions: number) {
   };
 }
 
+/** Generous: on this 2-core machine shared with other suites a step can take a minute. */
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 200));

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import {
   activeController,
   startKafkaNode,
@@ -7,6 +7,7 @@ import {
   stopLocalKafka,
   type LocalKafkaOptions,
 } from '../../../tools/kafka/local-kafka';
+import { clientSasl } from '../../../tools/kafka/scram';
 import { LocalBroker } from './broker-process';
 
 export interface LocalClusterOptions {
@@ -58,6 +59,11 @@ export class LocalCluster {
     private readonly nodes: Map<number, ClusterNode>,
   ) {}
 
+  /** The super user's client settings in SCRAM mode (what the cluster's own questions use). */
+  get adminSasl(): SASLOptions | undefined {
+    return this.launcher.scram && clientSasl(this.launcher.scram);
+  }
+
   static async start(options: LocalClusterOptions): Promise<LocalCluster> {
     const launcher: LocalKafkaOptions = {
       nodes: options.nodes,
@@ -65,11 +71,9 @@ export class LocalCluster {
       heapMb: options.heapMb,
       topics: options.topics,
       proxiedListener: options.proxiedListener,
+      scram: options.scram,
       log: () => undefined,
     };
-    if (options.scram) {
-      throw new Error('LocalCluster: scram is not supported yet');
-    }
     const kafka = await startLocalKafka(launcher);
     const nodes = new Map<number, ClusterNode>();
     for (const node of kafka.nodes) {
@@ -152,6 +156,7 @@ export class LocalCluster {
     const kafka = new Kafka({
       clientId: 'local-cluster',
       brokers: this.reachable().split(','),
+      sasl: this.adminSasl,
       connectionTimeout: 1000,
       requestTimeout: 5000,
       retry: { retries: 2 },

@@ -20,6 +20,7 @@ import {
   ExportQueryDto,
   ListEventsQueryDto,
   PageQueryDto,
+  VerifyQueryDto,
   VerifyReportDto,
 } from './audit-log.dto';
 import { AuditLogService } from './audit-log.service';
@@ -70,10 +71,11 @@ export class AuditLogController {
 
   @Get('verify')
   @ApiOperation({
-    summary: 'Walks every hash chain and reports the first broken link per partition',
+    summary:
+      'Checks the chains from the last verified row on (all of them with full=true) and against their checkpoints on Kafka',
   })
   @ApiOkResponse({ type: VerifyReportDto })
-  verify(): Promise<VerifyReportDto> {
-    return this.auditLog.verify();
+  verify(@Query() query: VerifyQueryDto): Promise<VerifyReportDto> {
+    return this.auditLog.verify(query);
   }
 }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import type { LinkProblem } from './chain-check';
+import type { ChainProblem, CheckpointState } from './chain-verifier';
 
 export const MAX_PAGE_SIZE = 1000;
 const MAX_TEXT = 512;
@@ -140,10 +140,32 @@ export class CustomerTimelineDto extends AuditEventPageDto {
   @ApiProperty() customerId!: string;
 }
 
+export class VerifyQueryDto {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'true: read every chain from its first row. Otherwise each partition is read from the last row an earlier call verified (the first call after start reads everything).',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  full?: 'true' | 'false';
+}
+
+const PROBLEMS: ChainProblem[] = [
+  'HASH_MISMATCH',
+  'UNKNOWN_KEY',
+  'MISSING_VALUE',
+  'DATA_MISMATCH',
+  'UNKEYED_AFTER_KEYED',
+  'VERIFIED_ROW_CHANGED',
+];
+
 export class BrokenLinkDto {
   @ApiProperty() offset!: string;
   @ApiProperty() eventId!: string;
-  @ApiProperty() storedHash!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null when the row is gone' })
+  storedHash!: string | null;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -151,22 +173,68 @@ export class BrokenLinkDto {
   })
   expectedHash!: string | null;
   @ApiProperty({
-    enum: ['HASH_MISMATCH', 'UNKNOWN_KEY', 'MISSING_VALUE', 'DATA_MISMATCH', 'UNKEYED_AFTER_KEYED'],
+    enum: PROBLEMS,
     description:
-      'HASH_MISMATCH: the row, its predecessor or rows between them were changed or removed; UNKNOWN_KEY: a key id this app was not given; MISSING_VALUE: a keyed row without its value; DATA_MISMATCH: `data` differs from the value; UNKEYED_AFTER_KEYED: an unkeyed row after keyed ones',
+      'HASH_MISMATCH: the row, its predecessor or rows between them were changed or removed; UNKNOWN_KEY: a key id this app was not given; MISSING_VALUE: a keyed row without its value; DATA_MISMATCH: `data` differs from the value; UNKEYED_AFTER_KEYED: an unkeyed row after keyed ones; VERIFIED_ROW_CHANGED: a row an earlier call verified was changed or removed since',
   })
-  problem!: LinkProblem;
+  problem!: ChainProblem;
+}
+
+export class RowPositionDto {
+  @ApiProperty({ description: "The row's seq (decimal)" }) seq!: string;
+  @ApiProperty({ description: 'Its Kafka offset (decimal)' }) offset!: string;
+  @ApiProperty() hash!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null: a legacy unkeyed row' })
+  keyId!: string | null;
+}
+
+export class CheckpointComparisonDto extends RowPositionDto {
+  @ApiProperty({ format: 'date-time', description: 'When the checkpoint was written' })
+  at!: string;
+  @ApiProperty({
+    enum: ['MATCHED', 'TRUNCATED', 'ROW_REMOVED', 'HASH_DIFFERS'],
+    description:
+      'MATCHED: the checkpointed row is there with its hash (the table may be ahead); TRUNCATED: the table head is behind the checkpoint, rows were removed from the end; ROW_REMOVED: the checkpointed row is gone; HASH_DIFFERS: it was rewritten',
+  })
+  state!: CheckpointState;
 }
 
 export class ChainReportDto {
   @ApiProperty() topic!: string;
   @ApiProperty() partition!: number;
-  @ApiProperty() rowsChecked!: number;
-  @ApiProperty() brokenLinks!: number;
+  @ApiProperty({ description: 'The chain links up and matches its checkpoint' }) ok!: boolean;
+  @ApiProperty({ description: 'Rows read by this call' }) rowsChecked!: number;
+  @ApiProperty({ description: 'Rows verified since the last full verify, this call included' })
+  rowsVerified!: number;
+  @ApiProperty({ description: 'Of those, legacy rows of the unkeyed SHA-256 chain' })
+  legacyRows!: number;
+  @ApiProperty({ description: 'Broken links since the last full verify (they stay reported)' })
+  brokenLinks!: number;
   @ApiProperty({ type: BrokenLinkDto, nullable: true }) firstBrokenLink!: BrokenLinkDto | null;
+  @ApiProperty({ type: RowPositionDto, nullable: true, description: 'The newest row verified' })
+  head!: RowPositionDto | null;
+  @ApiProperty({
+    type: CheckpointComparisonDto,
+    nullable: true,
+    description: "The partition's latest checkpoint and how the table compares; null: none",
+  })
+  checkpoint!: CheckpointComparisonDto | null;
+}
+
+export class CheckpointsReadDto {
+  @ApiProperty({ description: 'The checkpoint topic was read to its end' }) read!: boolean;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ description: "Records under this log's keys that are no checkpoint" })
+  malformed!: number;
 }
 
 export class VerifyReportDto {
-  @ApiProperty({ description: 'True when every chain is intact' }) ok!: boolean;
+  @ApiProperty({
+    description:
+      'True when every chain links up, every checkpoint matches and the checkpoints could be read',
+  })
+  ok!: boolean;
+  @ApiProperty({ description: 'Every chain was read from its first row' }) full!: boolean;
+  @ApiProperty({ type: CheckpointsReadDto }) checkpoints!: CheckpointsReadDto;
   @ApiProperty({ type: [ChainReportDto] }) partitions!: ChainReportDto[];
 }

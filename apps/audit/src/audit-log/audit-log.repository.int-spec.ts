@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
-import { auditRecord, auditRecords, billwerkId, TEST_CHAIN_KEYS } from '../../test/audit-fixtures';
+import { auditRecord, auditRecords, billwerkId, TEST_LINKER } from '../../test/audit-fixtures';
+import { verifyChains } from '../../test/verify-chains';
 import { openAuditDatabase } from './audit-data-source';
 import { AuditLogRepository } from './audit-log.repository';
 
@@ -18,7 +19,7 @@ describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase)
       { url: database.url, sqlitePath: database.sqlitePath, poolSize: 4 },
       { migrate: true },
     ));
-    repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
+    repository = new AuditLogRepository(dataSource, TEST_LINKER);
   });
 
   afterEach(async () => {
@@ -60,7 +61,7 @@ describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase)
       'SELECT COUNT(*) AS count FROM audit_events',
     );
     expect(Number(count)).toBe(7);
-    expect(await repository.verify()).toEqual([
+    expect(await verifyChains(dataSource)).toEqual([
       expect.objectContaining({ rowsChecked: 7, brokenLinks: 0, firstBrokenLink: null }),
     ]);
   });
@@ -103,7 +104,7 @@ describe.each(TEST_DATABASES)('AuditLogRepository on %s', (kind, createDatabase)
       "UPDATE audit_events SET type = 'forged' WHERE topic = 'billwerk.contract.v1' AND kafka_partition = 0 AND kafka_offset = 2",
       "DELETE FROM audit_events WHERE topic = 'billwerk.contract.v1' AND kafka_partition = 1 AND kafka_offset = 1",
     ]);
-    const reports = await repository.verify();
+    const reports = await verifyChains(dataSource);
     expect(reports).toEqual([
       expect.objectContaining({
         topic: 'billwerk.contract.v1',

@@ -3,9 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
 import type { AuditRecord } from './audit-record';
-import { checkLink, type LinkProblem } from './chain-check';
-import type { ChainKeyRing } from './chain-keys';
-import { canonicalJson, GENESIS_HASH, keyedRowHash } from './hash-chain';
+import { GENESIS_HASH, type ChainLinker, type RowLink } from './hash-chain';
 
 export interface AuditEventFilter {
   customerId?: string;
@@ -16,6 +14,11 @@ export interface AuditEventFilter {
   from?: string;
   /** Exclusive upper bound on `receivedAt` (ISO). */
   to?: string;
+}
+
+export interface ChainPartition {
+  topic: string;
+  partition: number;
 }
 
 /** A keyset position: the last row a page ended with. */
@@ -58,23 +61,6 @@ export interface AppendOutcome {
   head?: ChainHead;
 }
 
-export interface BrokenLink {
-  offset: string;
-  eventId: string;
-  storedHash: string;
-  /** Null when it cannot be computed: the row names an unknown key or lacks its value. */
-  expectedHash: string | null;
-  problem: LinkProblem;
-}
-
-export interface ChainReport {
-  topic: string;
-  partition: number;
-  rowsChecked: number;
-  brokenLinks: number;
-  firstBrokenLink: BrokenLink | null;
-}
-
 const COLUMNS = [
   'event_id',
   'type',
@@ -101,13 +87,7 @@ const INSERT_CHUNK = 1000;
 /** Rows read per round trip when walking the table (export, verify). */
 const READ_CHUNK = 1000;
 
-function rowValues(
-  row: AuditRecord,
-  dataJson: string,
-  headersJson: string,
-  hash: string,
-  keyId: string,
-): unknown[] {
+function rowValues(row: AuditRecord, link: RowLink): unknown[] {
   return [
     row.eventId,
     row.type,
@@ -122,11 +102,11 @@ function rowValues(
     row.receivedAt,
     row.recordedAt,
     row.retryCount,
-    dataJson,
-    headersJson,
-    hash,
-    row.rawValue,
-    keyId,
+    link.dataJson,
+    link.headersJson,
+    link.hash,
+    link.rawValue,
+    link.keyId,
   ];
 }
 
@@ -169,11 +149,11 @@ function topicLockKey(topic: string): number {
   return createHash('sha256').update(topic).digest().readInt32BE(0);
 }
 
-/** Appending or verifying needs the chain keys; a repository opened without them only reads. */
-export class ChainKeysMissingError extends Error {
-  readonly code = 'CHAIN_KEYS_MISSING';
+/** Appending needs a chain linker (the keys); a repository opened without one only reads. */
+export class ReadOnlyAuditLogError extends Error {
+  readonly code = 'AUDIT_LOG_READ_ONLY';
   constructor() {
-    super('this audit log was opened without chain keys: it can only be read');
+    super('this audit log was opened without a chain linker: it can only be read');
   }
 }
 
@@ -189,15 +169,15 @@ export class AuditLogRepository {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly keys?: ChainKeyRing,
+    private readonly linker?: ChainLinker,
   ) {
     this.kind = databaseKind(dataSource);
     this.events = dataSource.getRepository(AuditEventEntity);
   }
 
-  private get chainKeys(): ChainKeyRing {
-    if (this.keys === undefined) throw new ChainKeysMissingError();
-    return this.keys;
+  private get link(): ChainLinker {
+    if (this.linker === undefined) throw new ReadOnlyAuditLogError();
+    return this.linker;
   }
 
   /**
@@ -208,10 +188,10 @@ export class AuditLogRepository {
    * Offsets are not trusted for it: a recreated topic restarts them at 0.
    */
   appendIfAbsent(topic: string, partition: number, records: AuditRecord[]): Promise<AppendOutcome> {
-    const keys = this.chainKeys;
+    const link = this.link;
     const attempt = (): Promise<AppendOutcome> =>
       this.dataSource.transaction((manager) =>
-        this.append(manager, keys, topic, partition, records),
+        this.append(manager, link, topic, partition, records),
       );
     // A unique violation: another writer stored one of these event ids meanwhile; look again.
     const write = (): Promise<AppendOutcome> =>
@@ -227,7 +207,7 @@ export class AuditLogRepository {
 
   private async append(
     manager: EntityManager,
-    keys: ChainKeyRing,
+    link: ChainLinker,
     topic: string,
     partition: number,
     records: AuditRecord[],
@@ -245,9 +225,8 @@ export class AuditLogRepository {
     const fresh: unknown[][] = [];
     let regression: AppendOutcome['offsetRegression'];
     let previous = head?.hash ?? GENESIS_HASH;
-    const { id: keyId } = keys.active;
-    const secret = keys.activeSecret;
     let lastOffset = '';
+    let keyId: string | null = null;
     for (const record of records) {
       if (known.has(record.eventId)) continue;
       known.add(record.eventId);
@@ -256,10 +235,10 @@ export class AuditLogRepository {
         regression ??= { headOffset, firstOffset: record.offset, count: 0 };
         regression.count += 1;
       }
-      const headersJson = canonicalJson(record.headers);
-      previous = keyedRowHash(secret, keyId, previous, record, headersJson);
-      // `data` is the value parsed, kept for queries; the value itself is what is hashed.
-      fresh.push(rowValues(record, JSON.stringify(record.data), headersJson, previous, keyId));
+      const linked = link(previous, record);
+      previous = linked.hash;
+      keyId = linked.keyId;
+      fresh.push(rowValues(record, linked));
     }
     const outcome: AppendOutcome = {
       written: fresh.length,
@@ -372,69 +351,62 @@ export class AuditLogRepository {
     } while (after !== undefined);
   }
 
-  /**
-   * Recomputes every topic-partition's chain from its first row, in seq order: legacy rows with
-   * SHA-256, keyed rows with the HMAC of the key they name.
-   */
-  async verify(): Promise<ChainReport[]> {
-    const partitions = await this.events
+  /** Every topic-partition with rows (a scan of the chain index: for full verifies). */
+  chainPartitions(): Promise<ChainPartition[]> {
+    return this.distinctPartitions('0');
+  }
+
+  /** Topic-partitions with rows past `seq` (a range of the primary key: for incremental ones). */
+  partitionsWithRowsAfter(seq: string): Promise<ChainPartition[]> {
+    return this.distinctPartitions(seq);
+  }
+
+  private async distinctPartitions(afterSeq: string): Promise<ChainPartition[]> {
+    const rows = await this.events
       .createQueryBuilder('e')
       .select('e.topic', 'topic')
       .addSelect('e.partition', 'partition')
+      .where('e.seq > :afterSeq', { afterSeq: Number(afterSeq) })
       .distinct(true)
-      .orderBy('topic')
-      .addOrderBy('partition')
-      .getRawMany<{ topic: string; partition: number }>();
-    const reports: ChainReport[] = [];
-    for (const { topic, partition } of partitions) {
-      reports.push(await this.verifyPartition(topic, Number(partition)));
-    }
-    return reports;
+      .getRawMany<{ topic: string; partition: number | string }>();
+    return rows
+      .map((row) => ({ topic: row.topic, partition: Number(row.partition) }))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
-  private async verifyPartition(topic: string, partition: number): Promise<ChainReport> {
-    const keys = this.chainKeys;
-    const report: ChainReport = {
-      topic,
-      partition,
-      rowsChecked: 0,
-      brokenLinks: 0,
-      firstBrokenLink: null,
-    };
-    let previous = GENESIS_HASH;
-    let afterKeyed = false;
-    let afterSeq = '0';
-    for (;;) {
-      const rows = await this.events
-        .createQueryBuilder('e')
-        .where('e.topic = :topic AND e.partition = :partition AND e.seq > :afterSeq', {
-          topic,
-          partition,
-          afterSeq: Number(afterSeq),
-        })
-        .orderBy('e.seq', 'ASC')
-        .limit(READ_CHUNK)
-        .getMany();
-      for (const row of rows) {
-        const link = checkLink(row, previous, keys, afterKeyed);
-        if (link.problem !== undefined) {
-          report.brokenLinks += 1;
-          report.firstBrokenLink ??= {
-            offset: row.offset,
-            eventId: row.eventId,
-            storedHash: row.hash,
-            expectedHash: link.expectedHash,
-            problem: link.problem,
-          };
-        }
-        // Continue from the stored hash: one edit reports one break, not every row after it.
-        previous = row.hash;
-        afterKeyed ||= row.chainKeyId !== null;
-        report.rowsChecked += 1;
-      }
-      if (rows.length < READ_CHUNK) return report;
-      afterSeq = rows[rows.length - 1].seq;
-    }
+  /** The highest seq in the table ('0' when empty). */
+  async maxSeq(): Promise<string> {
+    const [row] = await this.dataSource.query<Array<{ seq: string | number | null }>>(
+      'SELECT MAX(seq) AS seq FROM audit_events',
+    );
+    return String(row?.seq ?? '0');
+  }
+
+  /** A partition's rows after `afterSeq`, in chain (seq) order, at most `limit`. */
+  chainRows(
+    topic: string,
+    partition: number,
+    afterSeq: string,
+    limit = READ_CHUNK,
+  ): Promise<AuditEventEntity[]> {
+    return this.events
+      .createQueryBuilder('e')
+      .where('e.topic = :topic AND e.partition = :partition AND e.seq > :afterSeq', {
+        topic,
+        partition,
+        afterSeq: Number(afterSeq),
+      })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** The row at `seq`, whichever partition it belongs to. */
+  rowAt(seq: string): Promise<AuditEventEntity | null> {
+    return this.events
+      .createQueryBuilder('e')
+      .where('e.seq = :seq', { seq: Number(seq) })
+      .getOne();
   }
 
   async ping(): Promise<void> {

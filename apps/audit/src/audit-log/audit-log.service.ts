@@ -8,10 +8,12 @@ import type {
   ExportQueryDto,
   ListEventsQueryDto,
   PageQueryDto,
+  VerifyQueryDto,
   VerifyReportDto,
 } from './audit-log.dto';
 import { AuditEventNotFoundError } from './audit-log.errors';
 import { AuditLogRepository } from './audit-log.repository';
+import { ChainVerifier } from './chain-verifier';
 
 function toView(row: AuditEventEntity): AuditEventDto {
   const view: Partial<AuditEventEntity> & AuditEventDto = {
@@ -34,7 +36,10 @@ function isoBound(value: string | undefined): string | undefined {
 /** Read side of the audit log: what the query API answers. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly repository: AuditLogRepository) {}
+  constructor(
+    private readonly repository: AuditLogRepository,
+    private readonly verifier: ChainVerifier,
+  ) {}
 
   async list(query: ListEventsQueryDto): Promise<AuditEventPageDto> {
     const page = await this.repository.page({
@@ -74,8 +79,7 @@ export class AuditLogService {
     for await (const row of rows) yield `${JSON.stringify(toView(row))}\n`;
   }
 
-  async verify(): Promise<VerifyReportDto> {
-    const partitions = await this.repository.verify();
-    return { ok: partitions.every((report) => report.brokenLinks === 0), partitions };
+  verify(query: VerifyQueryDto): Promise<VerifyReportDto> {
+    return this.verifier.verify({ full: query.full === 'true' });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { AuditRecord } from './audit-record';
+import type { ChainKeyRing } from './chain-keys';
 
 /** The "previous hash" of the first row of a topic-partition. */
 export const GENESIS_HASH = '';
@@ -129,4 +130,34 @@ export function keyedRowHash(
     .update('\n')
     .update(record.rawValue, 'utf8')
     .digest('hex');
+}
+
+/** How one new row is linked, and the column values that go with it. */
+export interface RowLink {
+  hash: string;
+  /** Null: an unkeyed (legacy) link. */
+  keyId: string | null;
+  rawValue: string | null;
+  dataJson: string;
+  headersJson: string;
+}
+
+/** Links a new row to its predecessor's hash. */
+export type ChainLinker = (previousHash: string, record: AuditRecord) => RowLink;
+
+/** The app's linker: HMAC under the ring's active key, the value kept as consumed. */
+export function keyedLinker(keys: ChainKeyRing): ChainLinker {
+  const { id } = keys.active;
+  const secret = keys.activeSecret;
+  return (previousHash, record) => {
+    const headersJson = canonicalJson(record.headers);
+    return {
+      hash: keyedRowHash(secret, id, previousHash, record, headersJson),
+      keyId: id,
+      rawValue: record.rawValue,
+      // `data` is the value parsed, kept for queries; the value itself is what is hashed.
+      dataJson: JSON.stringify(record.data),
+      headersJson,
+    };
+  };
 }

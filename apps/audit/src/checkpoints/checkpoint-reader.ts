@@ -21,6 +21,8 @@ export interface CheckpointSource {
   snapshot(): Promise<CheckpointSnapshot>;
 }
 
+const REPLACE_AFTER_MS = 5000;
+
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
 
 /**
@@ -37,6 +39,8 @@ export class CheckpointReader implements CheckpointSource {
   private readonly positions = new Map<number, bigint>();
   private malformed = 0;
   private readonly prefix: string;
+  private stopped = false;
+  private replaceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,6 +56,16 @@ export class CheckpointReader implements CheckpointSource {
       groupId: `${this.options.group}.checkpoint-reader.${randomUUID()}`,
       allowAutoTopicCreation: false,
     });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // KafkaJS restarts it after retriable errors; after others it is done, so a new one takes
+      // over (reading from the start again; what was seen is kept). Verify meanwhile reports the
+      // checkpoints unread.
+      this.logger.error(
+        { topic: this.options.topic, err: errorMessage(payload.error), restart: payload.restart },
+        'audit checkpoint reader crashed',
+      );
+      if (!payload.restart && this.consumer === consumer) this.replaceLater();
+    });
     try {
       await admin.connect();
       await consumer.connect();
@@ -66,10 +80,35 @@ export class CheckpointReader implements CheckpointSource {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.replaceTimer);
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
     const { consumer, admin } = this;
     this.consumer = undefined;
     this.admin = undefined;
     await Promise.allSettled([consumer?.disconnect(), admin?.disconnect()]);
+  }
+
+  private replaceLater(): void {
+    if (this.stopped) return;
+    this.replaceTimer = setTimeout(() => {
+      void this.release()
+        .then(() => {
+          // Read to the end again before a snapshot counts as current.
+          this.positions.clear();
+          return this.stopped ? undefined : this.start();
+        })
+        .catch((error: unknown) => {
+          this.logger.error(
+            { topic: this.options.topic, err: errorMessage(error), retryInMs: REPLACE_AFTER_MS },
+            'audit checkpoint reader could not be replaced; retrying',
+          );
+          this.replaceLater();
+        });
+    }, REPLACE_AFTER_MS);
   }
 
   async snapshot(): Promise<CheckpointSnapshot> {

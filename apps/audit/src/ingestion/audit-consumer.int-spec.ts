@@ -15,7 +15,8 @@ import {
 } from '../../../../test/support/kafka';
 import { TcpProxy } from '../../../../test/support/tcp-proxy';
 import { waitFor } from '../../../../test/support/wait-for';
-import { billwerkId, cloudEventJson, TEST_CHAIN_KEYS } from '../../test/audit-fixtures';
+import { billwerkId, cloudEventJson } from '../../test/audit-fixtures';
+import { verifyChains } from '../../test/verify-chains';
 import {
   countRows,
   counterValue,
@@ -23,7 +24,6 @@ import {
   type RunningConsumer,
 } from '../../test/consumer-harness';
 import { openAuditDatabase } from '../audit-log/audit-data-source';
-import { AuditLogRepository } from '../audit-log/audit-log.repository';
 
 // The project-level testTimeout is not applied by Jest 30; these wait on Kafka and databases.
 jest.setTimeout(120_000);
@@ -90,7 +90,7 @@ describe.each(TEST_DATABASES)('audit consumer on %s', (_kind, createDatabase) =>
     );
     expect(await countRows(dataSource)).toBe(300);
     expect(await counterValue(running.metrics, 'rowsWritten')).toBe(0);
-    const reports = await new AuditLogRepository(dataSource, TEST_CHAIN_KEYS).verify();
+    const reports = await verifyChains(dataSource);
     expect(reports.reduce((sum, r) => sum + r.rowsChecked, 0)).toBe(300);
     expect(reports.every((r) => r.brokenLinks === 0)).toBe(true);
   });
@@ -190,7 +190,7 @@ describe('audit consumer during a database outage', () => {
         'all offsets committed',
         async () => (await committedTotal(kafka, groupId, topic)) === 500,
       );
-      const reports = await new AuditLogRepository(direct, TEST_CHAIN_KEYS).verify();
+      const reports = await verifyChains(direct);
       expect(reports.reduce((sum, r) => sum + r.rowsChecked, 0)).toBe(500);
       expect(reports.every((r) => r.brokenLinks === 0)).toBe(true);
     } finally {

@@ -1,8 +1,8 @@
 import {
   AcknowledgedProducer,
   ensureTopics,
-  errorMessage,
   kafkaPrincipal,
+  kafkaProblem,
   type ConsumerStatus,
 } from '@app/messaging';
 import {
@@ -120,7 +120,7 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
       await consumer.stop().catch(() => undefined);
       if (this.stopped) return;
       this.logger.error(
-        { err: errorMessage(error), retryInMs: START_RETRY_MS },
+        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: START_RETRY_MS },
         'Kafka not usable at start; retrying',
       );
       this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);

@@ -12,7 +12,12 @@ export const REPLAY_ID_HEADER = 'replay-id';
  * same text: the store keeps `data` normalised, so its keys come back sorted (on Postgres, jsonb's
  * order: shorter keys first) and a number written `12.50` comes back as `12.5`.
  */
-export function rebuildEnvelope(row: AuditEventEntity): string {
+export function rebuildEnvelope(
+  row: Pick<
+    AuditEventEntity,
+    'eventId' | 'source' | 'type' | 'subject' | 'receivedAt' | 'retryCount' | 'data'
+  >,
+): string {
   return JSON.stringify({
     specversion: '1.0',
     id: row.eventId,

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
 import { createTopics, testBrokers, testKafka, uniqueName } from '../../../../test/support/kafka';
 import { endOffsets, readBetween, type ReadMessage } from '../../../../test/support/topic-reader';
-import { auditRecord, billwerkId, TEST_CHAIN_KEYS } from '../../test/audit-fixtures';
+import { auditRecord, billwerkId, TEST_LINKER } from '../../test/audit-fixtures';
 import { openAuditDatabase } from '../audit-log/audit-data-source';
 import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import type { AuditRecord } from '../audit-log/audit-record';
@@ -133,7 +133,7 @@ describe.each(TEST_DATABASES)('npm run replay on %s', (_kind, createDatabase) =>
       { migrate: true },
     ));
     records = seed();
-    await new AuditLogRepository(dataSource, TEST_CHAIN_KEYS).appendIfAbsent(
+    await new AuditLogRepository(dataSource, TEST_LINKER).appendIfAbsent(
       records[0].topic,
       0,
       records,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { auditRecords, TEST_CHAIN_KEYS } from '../../test/audit-fixtures';
+import { auditRecords, TEST_LINKER } from '../../test/audit-fixtures';
 import { openAuditDatabase } from '../audit-log/audit-data-source';
 import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import type { AuditRecord } from '../audit-log/audit-record';
@@ -30,7 +30,7 @@ describe('Replayer', () => {
       { sqlitePath: join(folder, 'audit.sqlite'), poolSize: 1 },
       { migrate: true },
     ));
-    repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
+    repository = new AuditLogRepository(dataSource, TEST_LINKER);
     states = new ReplayStateStore(join(folder, 'replays'));
     records = auditRecords(5, 0, (index) => ({
       receivedAt: `2026-11-01T10:00:0${index}.000Z`,

@@ -4,6 +4,7 @@ import {
   createKafka,
   ensureTopics,
   kafkaPrincipal,
+  kafkaProblem,
   type OutgoingMessage,
 } from '@app/messaging';
 import { BILLWERK_TOPICS } from '@app/contracts';
@@ -116,7 +117,7 @@ export class HookPublisherService implements OnApplicationBootstrap, OnApplicati
       this.logger.info({ brokers: this.config.kafka.brokers }, 'connected to Kafka');
     } catch (error) {
       this.logger.error(
-        { err: error instanceof Error ? error.message : String(error), retryInMs: TOPIC_RETRY_MS },
+        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: TOPIC_RETRY_MS },
         'Kafka not usable at start; hooks are answered 503 until it is',
       );
       this.retryTimer = setTimeout(() => void this.prepare(), TOPIC_RETRY_MS);

@@ -1,4 +1,9 @@
-import { ResilientConsumer, type ConsumedRecord, type HandlerContext } from '@app/messaging';
+import {
+  kafkaProblem,
+  ResilientConsumer,
+  type ConsumedRecord,
+  type HandlerContext,
+} from '@app/messaging';
 import {
   Inject,
   Injectable,
@@ -109,7 +114,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       if (this.runner === runner) this.runner = undefined;
       await runner.stop().catch(() => undefined);
       this.logger.error(
-        { err: error instanceof Error ? error.message : String(error), retryInMs: START_RETRY_MS },
+        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: START_RETRY_MS },
         'Kafka not usable; consuming once it is',
       );
       this.retryStart();

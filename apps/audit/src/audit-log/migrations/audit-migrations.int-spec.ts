@@ -1,7 +1,8 @@
 import { createDataSource } from '@app/persistence';
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../../test/support/databases';
-import { auditRecords, TEST_CHAIN_KEYS } from '../../../test/audit-fixtures';
+import { auditRecords, TEST_LINKER } from '../../../test/audit-fixtures';
+import { verifyChains } from '../../../test/verify-chains';
 import { insertLegacyRows } from '../../../test/legacy-rows';
 import { AuditEventEntity } from '../audit-event.entity';
 import { AuditLogRepository } from '../audit-log.repository';
@@ -42,7 +43,7 @@ describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) 
     await before.destroy();
 
     dataSource = await open(AUDIT_MIGRATIONS);
-    const repository = new AuditLogRepository(dataSource, TEST_CHAIN_KEYS);
+    const repository = new AuditLogRepository(dataSource, TEST_LINKER);
     expect(
       await dataSource.query<unknown[]>(
         'SELECT seq, event_id, hash FROM audit_events ORDER BY seq',
@@ -55,7 +56,7 @@ describe.each(TEST_DATABASES)('audit migrations on %s', (_kind, createDatabase) 
       Array<{ keyed: string | number; valued: string | number }>
     >('SELECT COUNT(chain_key_id) AS keyed, COUNT(raw_value) AS valued FROM audit_events');
     expect(kinds.map((k) => [Number(k.keyed), Number(k.valued)])).toEqual([[5, 5]]);
-    expect(await repository.verify()).toEqual([
+    expect(await verifyChains(dataSource)).toEqual([
       expect.objectContaining({
         topic: 'billwerk.contract.v1',
         partition: 0,

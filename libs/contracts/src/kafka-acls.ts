@@ -1,0 +1,61 @@
+import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from './retention-actions';
+import { BILLWERK_TOPICS } from './topics';
+
+/**
+ * Who may do what on Kafka, as data: the local launcher applies it (`--scram`), and a production
+ * cluster's ACLs follow it. Least privilege: only `ingress` and `replay` may write the billwerk
+ * event topics, so a consumer's credentials cannot forge a hook. Each principal may create the
+ * topics it writes (its own `ensureTopics` at start on an empty cluster), never the ones it reads.
+ * WRITE and READ imply DESCRIBE, so every principal sees the topics it uses in its topic list.
+ * Idempotent producing needs no cluster permission: WRITE on a topic suffices (Kafka ≥ 3.0, KIP-679).
+ */
+export type KafkaPrincipal = 'ingress' | 'replay' | 'audit' | 'retention' | 'admin';
+
+export type KafkaAclOperation = 'READ' | 'WRITE' | 'CREATE';
+
+export interface KafkaAclGrant {
+  principal: Exclude<KafkaPrincipal, 'admin'>;
+  resource: 'topic' | 'group';
+  /** Exact (literal) topic or consumer group name. */
+  name: string;
+  operations: readonly KafkaAclOperation[];
+}
+
+/** The super user: inter-broker and controller traffic, topic and ACL administration. */
+export const KAFKA_SUPER_USER: KafkaPrincipal = 'admin';
+
+export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
+  'ingress',
+  'replay',
+  'audit',
+  'retention',
+  'admin',
+];
+
+/** Written by the audit app (its dead letters and its chain checkpoints); named here for the ACLs. */
+const AUDIT_DLQ_TOPIC = 'billwerk.audit.dlq.v1';
+const AUDIT_CHECKPOINTS_TOPIC = 'billwerk.audit.checkpoints.v1';
+const AUDIT_GROUP = 'billwerk-audit';
+const RETENTION_GROUP = 'billwerk-retention';
+
+const AUDITED_TOPICS: readonly string[] = [...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC];
+
+function topics(
+  principal: KafkaAclGrant['principal'],
+  names: readonly string[],
+  operations: readonly KafkaAclOperation[],
+): KafkaAclGrant[] {
+  return names.map((name) => ({ principal, resource: 'topic', name, operations }));
+}
+
+export const KAFKA_ACLS: readonly KafkaAclGrant[] = [
+  ...topics('ingress', BILLWERK_TOPICS, ['WRITE', 'CREATE']),
+  ...topics('replay', BILLWERK_TOPICS, ['WRITE']),
+  ...topics('audit', AUDITED_TOPICS, ['READ']),
+  { principal: 'audit', resource: 'group', name: AUDIT_GROUP, operations: ['READ'] },
+  ...topics('audit', [AUDIT_DLQ_TOPIC], ['WRITE', 'CREATE']),
+  ...topics('audit', [AUDIT_CHECKPOINTS_TOPIC], ['READ', 'WRITE', 'CREATE']),
+  ...topics('retention', BILLWERK_TOPICS, ['READ']),
+  { principal: 'retention', resource: 'group', name: RETENTION_GROUP, operations: ['READ'] },
+  ...topics('retention', [RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC], ['WRITE', 'CREATE']),
+];
