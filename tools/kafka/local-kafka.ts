@@ -145,6 +145,12 @@ function resolveOptions(options: LocalKafkaOptions): Resolved {
   if (!SUPPORTED_NODES.includes(nodeCount)) {
     throw new KafkaLauncherError(`nodes must be 1 or 3 (got ${nodeCount})`);
   }
+  if (options.proxiedListener && (options.scram || options.tls)) {
+    // The second listener is plaintext: with it, SCRAM or TLS would have an open way around.
+    throw new KafkaLauncherError(
+      'proxiedListener is for plaintext clusters only (no scram, no tls)',
+    );
+  }
   const port = options.port ?? Number(process.env.KAFKA_PORT ?? 9092);
   // KAFKA_CONTROLLER_PORT goes with KAFKA_PORT: an explicit port gets controller ports beside it.
   const envControllerPort =
