@@ -2,6 +2,23 @@ import { runAppProcess, type AppExit } from '../../../test/support/app-process';
 import { freePort } from './ingress-process';
 
 /** Runs the ingress's real entry point as its own process. */
+/** One unauthenticated CustomerCreated hook to the ingress on `port`. */
+function postCustomerCreated(port: number): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/billwerk-hook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Event: 'CustomerCreated', CustomerId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }),
+  });
+}
+
+/** The process's JSON log, one object per line. */
+function logLines(stdout: string): Array<Record<string, unknown>> {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 function runIngress(
   env: Record<string, string>,
   whileRunning?: (port: number) => Promise<void>,
@@ -56,23 +73,13 @@ describe('the ingress process', () => {
     const exit = await runIngress(
       { INGRESS_PORT: String(port), INGRESS_HOST: '127.0.0.1' },
       async (listening) => {
-        const response = await fetch(`http://127.0.0.1:${listening}/billwerk-hook`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            Event: 'CustomerCreated',
-            CustomerId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-          }),
-        });
+        const response = await postCustomerCreated(listening);
         expect(response.status).toBe(202);
       },
       port,
     );
     expect(exit.code).toBe(0);
-    const lines = exit.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = logLines(exit.stdout);
     expect(
       lines.find((l) => l.level === 'warn' && String(l.msg).includes('unauthenticated hooks')),
     ).toBeDefined();
@@ -131,23 +138,13 @@ describe('the ingress process', () => {
         await new Promise((resolve) => setTimeout(resolve, 6000));
         const ready = await fetch(`http://127.0.0.1:${listening}/health/ready`);
         expect(ready.status).toBe(503);
-        const hook = await fetch(`http://127.0.0.1:${listening}/billwerk-hook`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            Event: 'CustomerCreated',
-            CustomerId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-          }),
-        });
+        const hook = await postCustomerCreated(listening);
         expect(hook.status).toBe(503);
       },
       port,
     );
     expect(exit.code).toBe(0);
-    const lines = exit.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = logLines(exit.stdout);
     expect(
       lines.find((l) => l.msg === 'Kafka not usable at start; hooks are answered 503 until it is'),
     ).toMatchObject({ level: 'error', err: expect.stringMatching(/SASL/) });
