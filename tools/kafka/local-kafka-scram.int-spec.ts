@@ -74,29 +74,34 @@ describe('the local launcher with SCRAM and ACLs', () => {
     });
   });
 
-  it('lets ingress write billwerk.contract.v1 and audit read it in group billwerk-audit', async () => {
-    const value = `hook-${randomBytes(4).toString('hex')}`;
-    await produce(sasl('ingress'), CONTRACT_TOPIC, value);
+  // The second group is how each audit instance reads its checkpoints: a prefixed group ACL.
+  it.each(['billwerk-audit', `billwerk-audit.checkpoint-reader.${randomBytes(4).toString('hex')}`])(
+    'lets ingress write billwerk.contract.v1 and audit read it in group %s',
+    async (groupId) => {
+      const value = `hook-${randomBytes(4).toString('hex')}`;
+      await produce(sasl('ingress'), CONTRACT_TOPIC, value);
 
-    const consumer = client(sasl('audit')).consumer({ groupId: 'billwerk-audit' });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: CONTRACT_TOPIC, fromBeginning: true });
-      const read = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('audit read nothing in 30 s')), 30_000);
-        void consumer.run({
-          eachMessage: ({ message }) => {
-            clearTimeout(timer);
-            resolve(String(message.value));
-            return Promise.resolve();
-          },
+      const consumer = client(sasl('audit')).consumer({ groupId });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: CONTRACT_TOPIC, fromBeginning: true });
+        const read = await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('audit read nothing in 30 s')), 30_000);
+          void consumer.run({
+            eachMessage: ({ message }) => {
+              if (String(message.value) !== value) return Promise.resolve();
+              clearTimeout(timer);
+              resolve(String(message.value));
+              return Promise.resolve();
+            },
+          });
         });
-      });
-      expect(read).toBe(value);
-    } finally {
-      await consumer.disconnect();
-    }
-  });
+        expect(read).toBe(value);
+      } finally {
+        await consumer.disconnect();
+      }
+    },
+  );
 
   it('refuses retention writing billwerk.contract.v1 but lets it write retention.actions.v1', async () => {
     await expect(produce(sasl('retention'), CONTRACT_TOPIC, 'forged')).rejects.toMatchObject({

@@ -119,7 +119,9 @@ export function aclEntries(grants: readonly KafkaAclGrant[] = KAFKA_ACLS): AclEn
     grant.operations.map((operation) => ({
       resourceType: grant.resource === 'topic' ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
       resourceName: grant.name,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
+      resourcePatternType: grant.prefixed
+        ? ResourcePatternTypes.PREFIXED
+        : ResourcePatternTypes.LITERAL,
       principal: `User:${grant.principal}`,
       host: '*',
       operation: OPERATIONS[operation],

@@ -16,8 +16,9 @@ export type KafkaAclOperation = 'READ' | 'WRITE' | 'CREATE';
 export interface KafkaAclGrant {
   principal: Exclude<KafkaPrincipal, 'admin'>;
   resource: 'topic' | 'group';
-  /** Exact (literal) topic or consumer group name. */
+  /** The topic or consumer group name; with `prefixed`, every name starting with it. */
   name: string;
+  prefixed?: boolean;
   operations: readonly KafkaAclOperation[];
 }
 
@@ -53,6 +54,14 @@ export const KAFKA_ACLS: readonly KafkaAclGrant[] = [
   ...topics('replay', BILLWERK_TOPICS, ['WRITE']),
   ...topics('audit', AUDITED_TOPICS, ['READ']),
   { principal: 'audit', resource: 'group', name: AUDIT_GROUP, operations: ['READ'] },
+  // Each audit instance reads the checkpoints in a group of its own: <group>.checkpoint-reader.<uuid>.
+  {
+    principal: 'audit',
+    resource: 'group',
+    name: `${AUDIT_GROUP}.checkpoint-reader.`,
+    prefixed: true,
+    operations: ['READ'],
+  },
   ...topics('audit', [AUDIT_DLQ_TOPIC], ['WRITE', 'CREATE']),
   ...topics('audit', [AUDIT_CHECKPOINTS_TOPIC], ['READ', 'WRITE', 'CREATE']),
   ...topics('retention', BILLWERK_TOPICS, ['READ']),
