@@ -39,4 +39,7 @@ allow audit Read,Write,Create --topic billwerk.audit.checkpoints.v1
 # Each audit instance reads the checkpoints in a group of its own (<group>.checkpoint-reader.<uuid>).
 allow audit Read --resource-pattern-type prefixed --group billwerk-audit.checkpoint-reader.
 allow retention Read "${events[@]}" --group billwerk-retention
-allow retention Write,Create --topic retention.actions.v1 --topic billwerk.retention.dlq.v1
+allow retention Read,Write,Create --topic retention.actions.v1
+allow retention Write,Create --topic billwerk.retention.dlq.v1
+# The outbox relay reads its own topic back in a group of its own (<group>.outbox-check.<uuid>).
+allow retention Read --resource-pattern-type prefixed --group billwerk-retention.outbox-check.

@@ -487,9 +487,11 @@ async function createTopics(
 }
 
 /**
- * Until the node at `broker` knows a leader for every partition. A cluster's nodes apply a new
- * topic moments apart, and KafkaJS's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION
- * from one that has not yet: clients asking right after start would get it too.
+ * Until the node at `broker` knows a leader for every partition and the leaders answer for them.
+ * A cluster's nodes apply a new topic moments apart, and KafkaJS's own `waitForLeaders` gives up on
+ * UNKNOWN_TOPIC_OR_PARTITION from one that has not yet: clients asking right after start would get
+ * it too. Metadata names a leader before that leader has opened the partition's log, so a client's
+ * first ListOffsets could still meet NOT_LEADER_OR_FOLLOWER: listing offsets is the proof.
  */
 async function waitForLeaders(
   broker: string,
@@ -502,10 +504,12 @@ async function waitForLeaders(
     const led = await admin
       .connect()
       .then(() => admin.fetchTopicMetadata({ topics }))
-      .then(
-        (metadata) => metadata.topics.every((t) => t.partitions.every((p) => p.leader >= 0)),
-        () => false,
-      )
+      .then(async (metadata) => {
+        if (!metadata.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) return false;
+        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+        return true;
+      })
+      .catch(() => false)
       .finally(() => admin.disconnect());
     if (led) return;
     if (Date.now() > deadline) {

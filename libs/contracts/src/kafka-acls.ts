@@ -66,5 +66,15 @@ export const KAFKA_ACLS: readonly KafkaAclGrant[] = [
   ...topics('audit', [AUDIT_CHECKPOINTS_TOPIC], ['READ', 'WRITE', 'CREATE']),
   ...topics('retention', BILLWERK_TOPICS, ['READ']),
   { principal: 'retention', resource: 'group', name: RETENTION_GROUP, operations: ['READ'] },
-  ...topics('retention', [RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC], ['WRITE', 'CREATE']),
+  // The outbox relay reads its own topic back (in a group of its own, <group>.outbox-check.<uuid>)
+  // to find what a relay killed between send and mark already published.
+  {
+    principal: 'retention',
+    resource: 'group',
+    name: `${RETENTION_GROUP}.outbox-check.`,
+    prefixed: true,
+    operations: ['READ'],
+  },
+  ...topics('retention', [RETENTION_ACTIONS_TOPIC], ['READ', 'WRITE', 'CREATE']),
+  ...topics('retention', [RETENTION_DLQ_TOPIC], ['WRITE', 'CREATE']),
 ];

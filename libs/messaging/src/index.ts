@@ -7,3 +7,4 @@ export * from './stable-partitioner';
 export * from './topic-admin';
 export * from './failure-policy';
 export * from './resilient-consumer';
+export * from './topic-range-reader';

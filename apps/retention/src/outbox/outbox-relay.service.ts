@@ -34,6 +34,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     this.relay = new OutboxRelay(
       dataSource,
       (batches) => kafka.send(batches),
+      (ids, since) => kafka.publishedActionIds(ids, since),
       (action) => metrics.actionsPublished.inc({ action }),
     );
     this.loop = new BackgroundLoop('outbox', config.relayIntervalMs, () => this.tick(), logger);

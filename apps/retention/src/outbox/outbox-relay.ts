@@ -15,28 +15,57 @@ const BATCH = 100;
  * well within it); a relay that died mid-send leaves rows that are due again after it.
  */
 const CLAIM_MS = 120_000;
+/** Clock difference allowed between instances when looking for a dead relay's records. */
+const CLOCK_SKEW_MS = 60_000;
+/** A send is not started on a claim with less than this left: another relay may take over. */
+const SEND_MARGIN_MS = 30_000;
+
+/** A claim ran out before the send began: the rows are left to whichever relay claims them next. */
+export class ClaimExpiredError extends Error {
+  readonly code = 'OUTBOX_CLAIM_EXPIRED';
+}
+
+/** Which of `ids` are already on the actions topic among records written since `since`. */
+export type PublishedLookup = (ids: ReadonlySet<string>, since: Date) => Promise<Set<string>>;
+
+interface Claim {
+  rows: OutboxEntity[];
+  until: Date;
+  /** Rows whose earlier claim ran out: a relay died between send and mark, or before sending. */
+  inDoubt: OutboxEntity[];
+}
 
 /**
  * Publishes due outbox rows without holding a transaction across the network call: claim (a
  * short transaction sets `claimedUntil`; `FOR UPDATE SKIP LOCKED` on Postgres, so with several
- * instances each row is claimed once), commit, send, mark published. A failed send releases the
- * claim. A crash between the acknowledgement and the mark republishes the same CloudEvent id once
- * the claim ran out.
+ * instances each row is claimed once), commit, send, mark published. A failed send ends the claim
+ * at once. Rows whose claim ran out (their relay was killed between the acknowledgement and the
+ * mark, or their send failed after writing some) are looked up on the actions topic first: the ones found there are marked, not sent again,
+ * so a crash never publishes one action twice.
  */
 export class OutboxRelay {
   constructor(
     private readonly dataSource: DataSource,
     private readonly send: (batches: TopicBatch[]) => Promise<void>,
+    private readonly findPublished: PublishedLookup,
     private readonly published: (type: ActionType) => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Publishes what is due; returns how many actions went out. */
+  /** Publishes what is due; returns how many actions went out or were found already out. */
   async relayDue(): Promise<number> {
-    const rows = await this.claim();
-    if (rows.length === 0) return 0;
-    const ids = rows.map((row) => row.id);
+    const claim = await this.claim();
+    if (claim.rows.length === 0) return 0;
+    const found = await this.alreadyPublished(claim);
+    const rows = claim.rows.filter((row) => !found.has(row.id));
     const at = this.now().toISOString();
+    if (found.size > 0) await this.markPublished([...found], at);
+    if (rows.length === 0) return found.size;
+    if (this.now().getTime() > claim.until.getTime() - SEND_MARGIN_MS) {
+      throw new ClaimExpiredError(
+        `claim on ${rows.length} outbox row(s) ran too low to send; left to the next relay round`,
+      );
+    }
     try {
       await this.send([
         {
@@ -47,29 +76,54 @@ export class OutboxRelay {
         },
       ]);
     } catch (error) {
-      // Due again next round; if the database is gone as well, the claim runs out instead.
+      // Due again next round, in doubt: a failed or timed-out send may have written some of them.
+      // If the database is gone as well, the claim runs out instead.
       await this.dataSource.manager
-        .update(OutboxEntity, { id: In(ids), status: 'pending' }, { claimedUntil: null })
+        .update(
+          OutboxEntity,
+          { id: In(rows.map((row) => row.id)), status: 'pending' },
+          { claimedUntil: this.now().toISOString() },
+        )
         .catch((releaseError: unknown) => {
           throw new AggregateError([error, releaseError], 'send failed; claim not released');
         });
       throw error;
     }
-    // A row cancelled meanwhile (erasure) keeps its status: it went out before the erasure.
+    await this.markPublished(
+      rows.map((row) => row.id),
+      at,
+    );
+    for (const row of rows) this.published(row.type);
+    return claim.rows.length;
+  }
+
+  private async alreadyPublished(claim: Claim): Promise<Set<string>> {
+    if (claim.inDoubt.length === 0) return new Set();
+    // The earliest a dead relay can have sent: when its claim began.
+    const since = Math.min(
+      ...claim.inDoubt.map((row) => Date.parse(row.claimedUntil ?? '') - CLAIM_MS),
+    );
+    return this.findPublished(
+      new Set(claim.inDoubt.map((row) => row.id)),
+      new Date(since - CLOCK_SKEW_MS),
+    );
+  }
+
+  /** A row cancelled meanwhile (erasure) keeps its status: it went out before the erasure. */
+  private async markPublished(ids: string[], at: string): Promise<void> {
     await this.dataSource.manager.update(
       OutboxEntity,
       { id: In(ids), status: 'pending' },
       { status: 'published', publishedAt: at, claimedUntil: null },
     );
-    for (const row of rows) this.published(row.type);
-    return rows.length;
   }
 
-  private claim(): Promise<OutboxEntity[]> {
+  private claim(): Promise<Claim> {
     const postgres = this.dataSource.options.type === 'postgres';
     return this.dataSource.transaction(async (manager) => {
       const now = this.now();
       const at = now.toISOString();
+      const until = new Date(now.getTime() + CLAIM_MS);
       let query = manager
         .createQueryBuilder(OutboxEntity, 'o')
         .where('o.status = :pending AND o.dueAt <= :at', { pending: 'pending', at })
@@ -78,13 +132,14 @@ export class OutboxRelay {
         .take(BATCH);
       if (postgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const rows = await query.getMany();
-      if (rows.length === 0) return [];
-      await manager.update(
-        OutboxEntity,
-        { id: In(rows.map((row) => row.id)) },
-        { claimedUntil: new Date(now.getTime() + CLAIM_MS).toISOString() },
-      );
-      return rows;
+      if (rows.length > 0) {
+        await manager.update(
+          OutboxEntity,
+          { id: In(rows.map((row) => row.id)) },
+          { claimedUntil: until.toISOString() },
+        );
+      }
+      return { rows, until, inDoubt: rows.filter((row) => row.claimedUntil !== null) };
     });
   }
 }
