@@ -3,6 +3,8 @@
  * hop: the hooks billwerk (the simulator) sent, the events on Kafka, the audit rows and the
  * retention case with its actions.
  */
+import { loadKafkaClientSettings } from '@app/config';
+import { kafkaSecurityConfig } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
@@ -46,11 +48,13 @@ async function poll<T>(
   }
 }
 
-/** Collects the events that arrive on the demo's topics from now on. */
+/** Collects the events that arrive on the demo's topics from now on (with the apps' credentials). */
 async function watchKafka(brokers: string) {
+  const settings = loadKafkaClientSettings({ ...process.env, KAFKA_BROKERS: brokers });
   const kafka = new Kafka({
     clientId: 'demo',
-    brokers: brokers.split(','),
+    brokers: settings.brokers,
+    ...kafkaSecurityConfig(settings.security),
     logLevel: logLevel.NOTHING,
   });
   const consumer = kafka.consumer({ groupId: `demo-${randomUUID()}` });
