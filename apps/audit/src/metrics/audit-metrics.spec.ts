@@ -54,6 +54,16 @@ describe('AuditMetrics as the verify observer', () => {
     expect(last).toBeGreaterThanOrEqual(before);
   });
 
+  it('moves the time of the last verify only for a complete one', async () => {
+    const metrics = new AuditMetrics();
+    const line = 'billwerk_audit_chain_last_verify_timestamp_seconds{app="audit"}';
+    metrics.verified(report([partition(true)], false));
+    metrics.verifyFailed();
+    expect(await sample(metrics, line)).toBe(0);
+    metrics.verified(report([partition(false)]));
+    expect(await sample(metrics, line)).toBeGreaterThan(0);
+  });
+
   it('clears the broken gauge once a verify passes again', async () => {
     const metrics = new AuditMetrics();
     metrics.verified(report([partition(false)]));

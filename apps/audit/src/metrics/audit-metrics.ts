@@ -77,7 +77,7 @@ export class AuditMetrics implements VerifyObserver {
 
   readonly lastVerified = new Gauge({
     name: 'billwerk_audit_chain_last_verify_timestamp_seconds',
-    help: 'Unix time the last verify completed (with any result but failed)',
+    help: 'Unix time of the last complete verify (ok or broken): not moved by a verify that failed or could not read the checkpoints',
     registers: [this.registry],
   });
 
@@ -91,7 +91,7 @@ export class AuditMetrics implements VerifyObserver {
           : 'incomplete';
     this.verifications.inc({ result });
     this.brokenPartitions.set(broken);
-    this.lastVerified.set(Date.now() / 1000);
+    if (result !== 'incomplete') this.lastVerified.set(Date.now() / 1000);
   }
 
   verifyFailed(): void {
