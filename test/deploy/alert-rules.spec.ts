@@ -79,6 +79,20 @@ describe('deploy/prometheus rules', () => {
     expect(names.filter((name) => !tested.has(name as string))).toEqual([]);
   });
 
+  it('back every dashboard panel with exposed metrics or these recording rules', () => {
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/billwerk-bridge.json')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
+    const panels = dashboard.panels.flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({ alert: panel.title, expr: target.expr })),
+    );
+    expect(panels.length).toBeGreaterThan(10);
+    const withPanels: RuleFile = {
+      groups: [...rules.groups, { name: 'dashboard', rules: panels }],
+    };
+    expect(checkMetricsExposed(withPanels, exposed)).toEqual([]);
+  });
+
   it('find a misspelt metric, a label the metric lacks, a grouping nobody has and a missing runbook', () => {
     const broken: RuleFile = {
       groups: [

@@ -28,6 +28,7 @@ const TARGET_LABELS = ['job', 'instance', 'app'];
 /** Series Prometheus makes itself for every target. */
 const SYNTHETIC: Record<string, ExposedMetric> = {
   up: { type: 'gauge', labels: new Set() },
+  ALERTS: { type: 'gauge', labels: new Set(['alertname', 'alertstate', 'severity']) },
 };
 
 const KEYWORDS = new Set([
