@@ -81,17 +81,28 @@ export async function startPrometheus(
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A missing binary is an 'error' event, not an exit: say what to install.
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    output +=
+      error.code === 'ENOENT'
+        ? "no prometheus binary on PATH: install Debian's prometheus package (apt-get install prometheus)"
+        : error.message;
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+    if (child.pid !== undefined) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitFor(
       'Prometheus to be ready',
       async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited: ${output.slice(-2000)}`);
+        if (child.exitCode !== null || child.pid === undefined) {
+          throw new Error(`prometheus did not start: ${output.slice(-2000)}`);
+        }
         return (await fetch(`${url}/-/ready`)).ok;
       },
       30_000,
