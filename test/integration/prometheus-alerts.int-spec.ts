@@ -33,6 +33,10 @@ function post(body: unknown, token = TOKEN): Promise<Response> {
 describe('a real Prometheus scraping the real ingress', () => {
   it('fires BillwerkHooksRejected, by status and reason, for hooks answered 400', async () => {
     expect((await post({ Event: 'ContractCancelled', ContractId: billwerkId() })).status).toBe(202);
+    await waitFor('the ingress to be scraped', async () => {
+      const { ingress: health } = await prometheus.targets();
+      return health === 'up';
+    });
     expect(await prometheus.alerts()).toEqual([]);
 
     // billwerk-shaped hooks with an id that is not one, as a changed payload would be.

@@ -43,6 +43,8 @@ export interface Alert {
 export interface PrometheusServer {
   url: string;
   alerts(): Promise<Alert[]>;
+  /** Health of each scrape target by job: `up`, `down` or `unknown` (not scraped yet). */
+  targets(): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,14 @@ export async function startPrometheus(
         data: { alerts: Alert[] };
       };
       return answer.data.alerts;
+    },
+    targets: async () => {
+      const answer = (await (await fetch(`${url}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: { job: string }; health: string }[] };
+      };
+      return Object.fromEntries(
+        answer.data.activeTargets.map((target) => [target.labels.job, target.health]),
+      );
     },
     stop,
   };
