@@ -488,7 +488,8 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/billwerk_ingress_queue_depth\{[^}]*\} 0/);
     expect(text).toMatch(
       /billwerk_ingress_billwerk_retry_count_bucket\{le="7",[^}]*source="sandbox"[^}]*\} [1-9]/,
-    ); // The rejections the cases above provoked, by status and the error's code (docs/alerts.md).
+    );
+    // The rejections the cases above provoked, by status and the error's code (docs/alerts.md).
     for (const [status, reason] of [
       ['400', 'INVALID_HOOK'],
       ['400', 'INVALID_JSON'],
