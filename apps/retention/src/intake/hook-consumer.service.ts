@@ -146,6 +146,10 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
         headers,
       });
       this.metrics.hooks.inc({ topic, outcome });
+      this.metrics.consumerLag.set(
+        { topic, partition },
+        Number(BigInt(context.highWatermark) - BigInt(message.offset) - 1n),
+      );
       const line = {
         topic,
         partition,
