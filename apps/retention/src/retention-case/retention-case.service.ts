@@ -9,6 +9,7 @@ import { CaseCloser } from '../workflow/case-closer';
 import type { CaseDetailDto, CaseDto, CloseCaseDto, ListCasesQueryDto } from './retention-case.dto';
 import { CaseConflictError, CaseNotFoundError } from './retention-case.errors';
 
+/** The case as the API shows it: the offer by its discount, no dedup key or offer claim. */
 function toDto(record: CaseRecord): CaseDto {
   return {
     id: record.id,
