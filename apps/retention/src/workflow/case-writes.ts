@@ -58,7 +58,7 @@ export class CaseWrites {
     return this.closed.length;
   }
 
-  /** Records a case opened here (closed at once when `closedWith` is set). */
+  /** Records a case opened here; one born closed (a trial nudged) is counted closed too. */
   opening(record: CaseRecord): void {
     this.opened.push(record.kind);
     if (record.outcome) this.closing(record, record.outcome);

@@ -1,4 +1,5 @@
 import { PAYMENT_PROBLEM_EVENTS, PAYMENT_RESOLUTION_EVENTS } from '../domain/decisions';
+import type { TimelineEntry } from '../persistence/records';
 import { UnusableHookError } from './workflow-errors';
 
 /** A billwerk hook as consumed: the event name and body of its CloudEvent. */
@@ -47,9 +48,6 @@ export function requireId(hook: IncomingHook, ...names: string[]): string {
 }
 
 /** The timeline's record of the hook itself. */
-export function hookEntry(hook: IncomingHook) {
-  return {
-    type: 'hook' as const,
-    detail: { event: hook.event, envelopeId: hook.envelopeId },
-  };
+export function hookEntry(hook: IncomingHook): TimelineEntry {
+  return { type: 'hook', detail: { event: hook.event, envelopeId: hook.envelopeId } };
 }
