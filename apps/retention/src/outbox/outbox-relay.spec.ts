@@ -19,6 +19,7 @@ describe('OutboxRelay', () => {
   let lookups: { ids: string[]; since: Date }[];
   let failSends: boolean;
   let lookupTakesMs: number;
+  let found: string[];
 
   const name = (id: string): string => names.get(id) ?? id;
   const relay = (): OutboxRelay =>
@@ -36,7 +37,7 @@ describe('OutboxRelay', () => {
         now += lookupTakesMs;
         return Promise.resolve(new Set([...ids].filter((id) => topic.includes(name(id)))));
       },
-      () => undefined,
+      { published: () => undefined, foundPublished: (ids) => found.push(...ids.map(name)) },
       () => new Date(now),
     );
 
@@ -61,6 +62,7 @@ describe('OutboxRelay', () => {
     lookups = [];
     failSends = false;
     lookupTakesMs = 0;
+    found = [];
   });
 
   afterEach(() => store.close());
@@ -86,6 +88,7 @@ describe('OutboxRelay', () => {
     expect(topic).toEqual(['a1', 'a2']);
     // Looked through everything written since the dead claim began, less the clock allowance.
     expect(lookups).toEqual([{ ids: ['a1', 'a2'], since: new Date('2026-12-03T11:59:00Z') }]);
+    expect(found).toEqual(['a1']);
     expect(await statuses()).toEqual({ a1: 'published', a2: 'published' });
   });
 
@@ -130,7 +133,7 @@ describe('OutboxRelay', () => {
       store,
       () => Promise.reject(new Error('not to be called')),
       () => Promise.reject(new Error('actions topic unreadable')),
-      () => undefined,
+      { published: () => undefined, foundPublished: () => undefined },
       () => new Date(now),
     );
     now += 5 * MINUTE;
