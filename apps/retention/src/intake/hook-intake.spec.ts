@@ -1,5 +1,6 @@
 import { BillwerkRequestRejectedError, BillwerkUnavailableError } from '@app/billwerk-api';
 import pino from 'pino';
+import { QueryFailedError } from 'typeorm';
 import { openRetentionStore, type RetentionStore } from '../persistence/retention-store';
 import type { IncomingHook } from '../workflow/hook';
 import type { WorkflowEngine } from '../workflow/workflow-engine';
@@ -125,6 +126,20 @@ describe('HookIntake', () => {
     now += 1000;
     expect(await intake.retryParked()).toEqual({ processed: 0, parked: 0, deadLettered: 1 });
     expect(dead).toEqual([{ offset: poison.offset, code: 'RangeError' }]);
+    expect(await store.parkedHooks.count()).toBe(0);
+  });
+
+  it('dead-letters a hook whose store conflict outlasted the engine rounds', async () => {
+    engine.failure = new QueryFailedError(
+      'INSERT INTO "retention_trigger"',
+      [],
+      Object.assign(new Error('UNIQUE constraint failed: retention_trigger.key'), {
+        code: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+      }),
+    );
+    const conflicted = message('PaymentFailed', { PaymentTransactionId: 't1' });
+    expect(await intake.process(conflicted)).toMatchObject({ outcome: 'dead-lettered' });
+    expect(dead).toEqual([{ offset: conflicted.offset, code: 'STORE_CONFLICT' }]);
     expect(await store.parkedHooks.count()).toBe(0);
   });
 });
