@@ -6,7 +6,7 @@ import {
 import { createMetricsRegistry } from '@app/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CaseKind, CaseOutcome } from '../domain/retention-model';
-import type { WorkflowObserver } from '../workflow/workflow-engine';
+import type { WorkflowObserver } from '../workflow/case-writes';
 
 /** Figures read from the store at scrape time, so every instance reports the shared truth. */
 export interface StoreFigures {
