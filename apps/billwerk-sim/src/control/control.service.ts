@@ -86,6 +86,8 @@ export class ControlService {
     }
     const lines = new PassThrough();
     const write = (line: unknown): void => void lines.write(`${JSON.stringify(line)}\n`);
+    const { scenario, outcome, steps, customers, contracts } = prepared;
+    write({ play: { scenario, outcome, steps, customers, contracts } });
     const played = prepared.run({
       paceMs,
       afterStep: async (report) => {

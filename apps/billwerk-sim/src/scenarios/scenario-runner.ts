@@ -57,7 +57,10 @@ export interface PlayOptions {
 /** A play checked and seeded, its steps not yet applied. */
 export interface PreparedPlay {
   scenario: string;
+  outcome?: string;
   steps: number;
+  customers: Record<string, string>;
+  contracts: Record<string, string>;
   run(options?: PlayOptions): Promise<PlayResult>;
 }
 
@@ -114,7 +117,10 @@ export class ScenarioRunner {
       text: describeStep(step),
       apply: () => this.run(step, customers, contracts),
     }));
-    return this.prepared(scenario.name, customers, contracts, steps);
+    return {
+      ...this.prepared(scenario.name, customers, contracts, steps),
+      outcome: scenario.outcome,
+    };
   }
 
   /** Applies the steps one by one: each changes the state and emits, then the pace runs. */
@@ -127,6 +133,8 @@ export class ScenarioRunner {
     return {
       scenario,
       steps: steps.length,
+      customers,
+      contracts,
       run: async ({ paceMs = 0, afterStep } = {}) => {
         const deliveries: string[] = [];
         for (const [index, { text, apply }] of steps.entries()) {
