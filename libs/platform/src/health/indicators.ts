@@ -1,0 +1,46 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import type { HealthIndicator, HealthReport } from './health-checks';
+
+/** The database answers `SELECT 1`. */
+export class DatabaseHealth implements HealthIndicator {
+  readonly name = 'the database';
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async check(): Promise<HealthReport> {
+    const up = await this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return { up, checks: { database: up ? 'up' : 'unreachable' } };
+  }
+}
+
+/**
+ * Whether the cluster answers a metadata request, over one long-lived admin connection: probing
+ * opens no connection per check (a probe may come every second from every orchestrator node).
+ */
+export class BrokerProbe {
+  private readonly admin: Admin;
+
+  constructor(kafka: Kafka) {
+    // No retries: one failed check is an answer, the next probe asks again.
+    this.admin = kafka.admin({ retry: { retries: 0 } });
+  }
+
+  async reachable(): Promise<boolean> {
+    try {
+      await this.admin.connect();
+      await this.admin.describeCluster();
+      return true;
+    } catch {
+      // A down broker is the expected answer here; readiness says so.
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}
