@@ -30,10 +30,8 @@ function resolveAliases(
   schema: ClassConstructor<object>,
   env: Record<string, unknown>,
 ): { env: Record<string, unknown>; spelled: Map<string, string>; problems: string[] } {
-  const aliases = (Reflect.getMetadata(ALIASES, schema.prototype) ?? {}) as Record<
-    string,
-    string[]
-  >;
+  const prototype = schema.prototype as object;
+  const aliases = (Reflect.getMetadata(ALIASES, prototype) ?? {}) as Record<string, string[]>;
   const resolved = { ...env };
   const spelled = new Map<string, string>();
   const problems: string[] = [];
