@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { Problem, ProblemMapper } from './problem-details';
 import { InvalidRequestError, UnauthorizedRequestError } from './request-errors';
 import { NotReadyError } from '../health/health-checks';
@@ -38,4 +39,32 @@ export function problemOf(
   return problem === undefined
     ? { problem: INTERNAL_PROBLEM, known: false }
     : { problem, known: true };
+}
+
+export interface RequestSummary {
+  requestId: string;
+  method: string | undefined;
+  route: string | undefined;
+}
+
+/**
+ * The problem for `error`, logged: 4xx as a rejected request, an unknown error with its stack; a
+ * known 5xx was logged where it happened (and a Kafka outage must not log once per request).
+ */
+export function answerProblem(
+  error: unknown,
+  mapper: ProblemMapper | undefined,
+  logger: Logger,
+  request: RequestSummary,
+): Problem {
+  const { problem, known } = problemOf(error, mapper);
+  if (!known) {
+    logger.error(
+      { requestId: request.requestId, err: error instanceof Error ? error.stack : String(error) },
+      'unexpected error',
+    );
+  } else if (problem.status < 500) {
+    logger.warn({ ...request, status: problem.status, reason: problem.detail }, 'request rejected');
+  }
+  return problem;
 }
