@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ApiTokenGuard } from '../auth/api-token.guard';
 import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { CheckpointsModule } from '../checkpoints/checkpoints.module';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
@@ -14,7 +13,6 @@ import { ChainVerifier } from './chain-verifier';
   controllers: [AuditLogController],
   providers: [
     AuditLogService,
-    ApiTokenGuard,
     {
       provide: ChainVerifier,
       useFactory: (
