@@ -1,19 +1,27 @@
 import { BillwerkApiClient } from '@app/billwerk-api';
+import {
+  AuthModule,
+  DatabaseHealth,
+  ErrorsModule,
+  HealthChecks,
+  HealthModule,
+  MetricsModule,
+} from '@app/platform';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from './config/retention.config';
 import type { BillwerkGateway } from './domain/billwerk-gateway';
-import { HealthController } from './health/health.controller';
+import { ConsumerHealth } from './health/consumer-health';
 import { IntakeModule } from './intake/intake.module';
 import { RetentionKafkaService } from './kafka/retention-kafka.service';
-import { MetricsController } from './metrics/metrics.controller';
 import { RetentionMetrics } from './metrics/retention-metrics';
 import { OutboxModule } from './outbox/outbox.module';
 import { OutboxEntity } from './outbox/outbox.entity';
 import { PendingHookEntity } from './intake/pending-hook.entity';
 import { RetentionCaseEntity } from './retention-case/retention-case.entity';
 import { RetentionCaseModule } from './retention-case/retention-case.module';
+import { retentionCaseProblem } from './retention-case/retention-case.problems';
 import { BILLWERK_GATEWAY, RETENTION_LOGGER } from './retention.tokens';
 import { HookReadCache } from './intake/hook-read-cache';
 import { WorkflowEngine } from './workflow/workflow-engine';
@@ -57,10 +65,17 @@ class RetentionCoreModule implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly kafka: RetentionKafkaService,
-  ) {}
+    health: HealthChecks,
+  ) {
+    health.register(new DatabaseHealth(dataSource));
+  }
 
-  static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
-    const metrics = new RetentionMetrics();
+  static forRoot(
+    config: RetentionConfig,
+    logger: Logger,
+    dataSource: DataSource,
+    metrics: RetentionMetrics,
+  ): DynamicModule {
     storeFigures(dataSource, metrics);
     const billwerk: BillwerkGateway = new BillwerkApiClient({
       baseUrl: config.billwerk.baseUrl,
@@ -111,15 +126,20 @@ class RetentionCoreModule implements OnApplicationShutdown {
 @Module({})
 export class RetentionModule {
   static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    const metrics = new RetentionMetrics();
     return {
       module: RetentionModule,
       imports: [
-        RetentionCoreModule.forRoot(config, logger, dataSource),
+        HealthModule.forRoot(),
+        MetricsModule.forRoot(metrics),
+        ErrorsModule.forRoot({ logger, problems: retentionCaseProblem }),
+        AuthModule.forRoot({ tokens: config.apiTokens, realm: 'retention' }),
+        RetentionCoreModule.forRoot(config, logger, dataSource, metrics),
         IntakeModule,
         OutboxModule,
         RetentionCaseModule,
       ],
-      controllers: [HealthController, MetricsController],
+      providers: [ConsumerHealth],
     };
   }
 }
