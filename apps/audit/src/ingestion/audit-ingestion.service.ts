@@ -63,8 +63,9 @@ export class AuditIngestionService
       ],
       start: (signal) => this.start(signal),
       undo: async () => {
-        await this.consumer?.stop();
+        const consumer = this.consumer;
         this.consumer = undefined;
+        await consumer?.stop();
       },
       logger,
       failure: 'Kafka not usable at start; retrying',

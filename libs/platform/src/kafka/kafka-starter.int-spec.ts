@@ -88,6 +88,30 @@ describe('KafkaStarter', () => {
     });
   });
 
+  it('stop undoes an attempt still under way, so a start waiting to join ends at once', async () => {
+    const { logger } = recordingLogger();
+    let release: (() => void) | undefined;
+    const starter = new KafkaStarter({
+      kafka: testKafka(),
+      security: {},
+      topics: [],
+      // A consumer waiting for its group: it returns only once stopped.
+      start: () => new Promise<void>((resolve) => (release = resolve)),
+      undo: () => {
+        release?.();
+        return Promise.resolve();
+      },
+      logger,
+      failure: 'Kafka not usable',
+    });
+    starter.begin();
+    await waitFor('the start under way', () => release !== undefined);
+    const stopping = Date.now();
+    await starter.stop();
+    expect(Date.now() - stopping).toBeLessThan(1000);
+    expect(starter.started).toBe(false);
+  });
+
   it('keeps trying while the broker cannot be reached, never starting', async () => {
     const { logger, lines } = recordingLogger();
     let starts = 0;

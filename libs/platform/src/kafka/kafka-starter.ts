@@ -46,6 +46,7 @@ export class KafkaStarter {
   private timer: NodeJS.Timeout | undefined;
   private attempt: Promise<void> | undefined;
   private done = false;
+  private attempting = false;
   private waitMs: number;
 
   constructor(private readonly options: KafkaStarterOptions) {
@@ -60,16 +61,21 @@ export class KafkaStarter {
     this.attempt = this.run();
   }
 
-  /** No further attempt; waits for the one under way. */
+  /**
+   * No further attempt. One under way is undone (a consumer waiting to join its group stops
+   * waiting) and waited for; once started, stopping what runs is the owner's job.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
     clearTimeout(this.timer);
+    if (this.attempting) await this.options.undo?.().catch(() => undefined);
     await this.attempt;
   }
 
   private async run(): Promise<void> {
     const { kafka, security, topics, logger, start, undo } = this.options;
     const signal = this.abort.signal;
+    this.attempting = true;
     try {
       const created = await ensureTopics(kafka, topics, { principal: kafkaPrincipal(security) });
       if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
@@ -85,6 +91,8 @@ export class KafkaStarter {
       );
       this.timer = setTimeout(() => this.begin(), this.waitMs);
       this.waitMs = Math.min(this.waitMs * 2, this.options.backoff?.maxMs ?? 5000);
+    } finally {
+      this.attempting = false;
     }
   }
 }
