@@ -1,12 +1,5 @@
 import { createKafka } from '@app/messaging';
-import {
-  AuthModule,
-  DatabaseHealth,
-  ErrorsModule,
-  HealthChecks,
-  HealthModule,
-  MetricsModule,
-} from '@app/platform';
+import { DatabaseHealth, HealthChecks, PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -71,10 +64,12 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [
-        HealthModule.forRoot(),
-        MetricsModule.forRoot(metrics),
-        ErrorsModule.forRoot({ logger, problems: auditProblem }),
-        AuthModule.forRoot({ tokens: config.apiTokens, realm: 'audit' }),
+        PlatformModule.forRoot({
+          logger,
+          problems: auditProblem,
+          metrics,
+          auth: { tokens: config.apiTokens, realm: 'audit' },
+        }),
         AuditCoreModule.forRoot(config, logger, dataSource, metrics),
         AuditLogModule,
         IngestionModule,

@@ -1,4 +1,4 @@
-import { ErrorsModule, HealthModule } from '@app/platform';
+import { PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BillwerkApiModule } from './api/billwerk-api.module';
@@ -38,8 +38,7 @@ export class SimModule {
     return {
       module: SimModule,
       imports: [
-        HealthModule.forRoot(),
-        ErrorsModule.forRoot({ logger, problems: simProblem }),
+        PlatformModule.forRoot({ logger, problems: simProblem }),
         SimCoreModule.forRoot(runtime, logger),
         OAuthModule,
         BillwerkApiModule,

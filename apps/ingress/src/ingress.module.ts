@@ -1,4 +1,4 @@
-import { ErrorsModule, HealthModule, MetricsModule } from '@app/platform';
+import { PlatformModule } from '@app/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import type { Logger } from 'pino';
@@ -20,10 +20,13 @@ export class IngressModule {
       module: IngressModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ingress: config })] }),
-        // A probe reads what Kafka said at most once per INGRESS_READY_CHECK_INTERVAL_MS.
-        HealthModule.forRoot({ cacheMs: config.readyCheckIntervalMs }),
-        MetricsModule.forRoot(metrics),
-        ErrorsModule.forRoot({ logger, problems: hookProblem }),
+        PlatformModule.forRoot({
+          logger,
+          problems: hookProblem,
+          metrics,
+          // A probe reads what Kafka said at most once per INGRESS_READY_CHECK_INTERVAL_MS.
+          health: { cacheMs: config.readyCheckIntervalMs },
+        }),
       ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },

@@ -1,12 +1,5 @@
 import { BillwerkApiClient } from '@app/billwerk-api';
-import {
-  AuthModule,
-  DatabaseHealth,
-  ErrorsModule,
-  HealthChecks,
-  HealthModule,
-  MetricsModule,
-} from '@app/platform';
+import { DatabaseHealth, HealthChecks, PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -130,10 +123,12 @@ export class RetentionModule {
     return {
       module: RetentionModule,
       imports: [
-        HealthModule.forRoot(),
-        MetricsModule.forRoot(metrics),
-        ErrorsModule.forRoot({ logger, problems: retentionCaseProblem }),
-        AuthModule.forRoot({ tokens: config.apiTokens, realm: 'retention' }),
+        PlatformModule.forRoot({
+          logger,
+          problems: retentionCaseProblem,
+          metrics,
+          auth: { tokens: config.apiTokens, realm: 'retention' },
+        }),
         RetentionCoreModule.forRoot(config, logger, dataSource, metrics),
         IntakeModule,
         OutboxModule,

@@ -14,3 +14,4 @@ export * from './health/indicators';
 export * from './kafka/kafka-starter';
 export * from './metrics/metrics-registry';
 export * from './metrics/metrics.module';
+export * from './platform.module';
