@@ -68,6 +68,10 @@ export class RetentionMetrics
     labelNames: ['action'] as const,
   });
 
+  readonly actionsFoundPublished = this.counter('retention_actions_found_published_total', {
+    help: 'In-doubt outbox rows found already on retention.actions.v1 after a relay died, so not sent again',
+  });
+
   readonly billwerkLatency = this.histogram('retention_billwerk_request_duration_seconds', {
     help: 'billwerk API attempts, by operation and outcome',
     labelNames: ['operation', 'outcome'] as const,

@@ -18,6 +18,7 @@ describe('OutboxRelay', () => {
   let lookups: { ids: string[]; since: Date }[];
   let failSends: boolean;
   let lookupTakesMs: number;
+  let found: string[];
 
   const relay = (): OutboxRelay =>
     new OutboxRelay(
@@ -34,7 +35,7 @@ describe('OutboxRelay', () => {
         now += lookupTakesMs;
         return Promise.resolve(new Set(topic.filter((id) => ids.has(id))));
       },
-      () => undefined,
+      { published: () => undefined, foundPublished: (ids) => found.push(...ids) },
       () => new Date(now),
     );
 
@@ -66,6 +67,7 @@ describe('OutboxRelay', () => {
     lookups = [];
     failSends = false;
     lookupTakesMs = 0;
+    found = [];
   });
 
   afterEach(() => dataSource.destroy());
@@ -92,6 +94,7 @@ describe('OutboxRelay', () => {
     expect(topic).toEqual(['a1', 'a2']);
     // Looked through everything written since the dead claim began, less the clock allowance.
     expect(lookups).toEqual([{ ids: ['a1', 'a2'], since: new Date('2026-12-03T11:59:00Z') }]);
+    expect(found).toEqual(['a1']);
     expect(await statuses()).toEqual({ a1: 'published', a2: 'published' });
   });
 
@@ -133,7 +136,7 @@ describe('OutboxRelay', () => {
       dataSource,
       () => Promise.reject(new Error('not to be called')),
       () => Promise.reject(new Error('actions topic unreadable')),
-      () => undefined,
+      { published: () => undefined, foundPublished: () => undefined },
       () => new Date(now),
     );
     now += 5 * MINUTE;

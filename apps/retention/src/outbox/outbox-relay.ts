@@ -25,6 +25,12 @@ export class ClaimExpiredError extends Error {
   readonly code = 'OUTBOX_CLAIM_EXPIRED';
 }
 
+/** What the relay reports: each action it sent, and in-doubt actions it found already sent. */
+export interface RelayObserver {
+  published(type: ActionType): void;
+  foundPublished(ids: string[]): void;
+}
+
 /** Which of `ids` are already on the actions topic among records written since `since`. */
 export type PublishedLookup = (ids: ReadonlySet<string>, since: Date) => Promise<Set<string>>;
 
@@ -48,7 +54,7 @@ export class OutboxRelay {
     private readonly dataSource: DataSource,
     private readonly send: (batches: TopicBatch[]) => Promise<void>,
     private readonly findPublished: PublishedLookup,
-    private readonly published: (type: ActionType) => void,
+    private readonly observer: RelayObserver,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -72,7 +78,10 @@ export class OutboxRelay {
     const found = await this.alreadyPublished(claim);
     const rows = claim.rows.filter((row) => !found.has(row.id));
     const at = this.now().toISOString();
-    if (found.size > 0) await this.markPublished([...found], at);
+    if (found.size > 0) {
+      await this.markPublished([...found], at);
+      this.observer.foundPublished([...found]);
+    }
     if (rows.length === 0) return found.size;
     if (this.now().getTime() > claim.until.getTime() - SEND_MARGIN_MS) {
       throw new ClaimExpiredError(
@@ -91,7 +100,7 @@ export class OutboxRelay {
       rows.map((row) => row.id),
       at,
     );
-    for (const row of rows) this.published(row.type);
+    for (const row of rows) this.observer.published(row.type);
     return claim.rows.length;
   }
 
