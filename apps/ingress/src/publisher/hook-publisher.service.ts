@@ -94,16 +94,13 @@ export class HookPublisherService
     health.register(this);
   }
 
-  async check(): Promise<HealthReport> {
-    const broker = await this.broker.reachable();
-    const producer = this.starter.started && this.producer.isHealthy;
-    return {
-      up: broker && producer,
-      checks: {
-        broker: broker ? 'up' : 'unreachable',
-        producer: producer ? 'connected' : 'not connected',
-      },
-    };
+  check(): Promise<HealthReport> {
+    const connected = this.starter.started && this.producer.isHealthy;
+    return this.broker.report({
+      name: 'producer',
+      state: connected ? 'connected' : 'not connected',
+      up: connected,
+    });
   }
 
   publish(topic: string, message: OutgoingMessage): Promise<void> {

@@ -40,6 +40,15 @@ export class BrokerProbe {
     }
   }
 
+  /** The broker's state beside the app's own part (its producer, its consumer): up when both are. */
+  async report(part: { name: string; state: string; up: boolean }): Promise<HealthReport> {
+    const broker = await this.reachable();
+    return {
+      up: broker && part.up,
+      checks: { broker: broker ? 'up' : 'unreachable', [part.name]: part.state },
+    };
+  }
+
   async close(): Promise<void> {
     await this.admin.disconnect();
   }
