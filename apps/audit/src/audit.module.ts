@@ -17,8 +17,8 @@ import { AuditMetrics } from './metrics/audit-metrics';
 @Global()
 @Module({})
 class AuditCoreModule {
-  constructor(health: HealthChecks, dataSource: DataSource) {
-    health.register(new DatabaseHealth(dataSource));
+  constructor(health: HealthChecks, repository: AuditLogRepository) {
+    health.register(new DatabaseHealth(repository));
   }
 
   static forRoot(

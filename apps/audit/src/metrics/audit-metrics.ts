@@ -1,7 +1,8 @@
 import { MetricsRegistry } from '@app/platform';
+import type { VerifyObserver, VerifyReport } from '../audit-log/chain-verifier';
 
 /** Everything the audit app exposes on /metrics. */
-export class AuditMetrics extends MetricsRegistry {
+export class AuditMetrics extends MetricsRegistry implements VerifyObserver {
   constructor() {
     super('audit');
   }
@@ -45,4 +46,34 @@ export class AuditMetrics extends MetricsRegistry {
     help: 'Messages on the partition not yet stored, as of the last batch',
     labelNames: ['topic', 'partition'] as const,
   });
+
+  readonly verifications = this.counter('billwerk_audit_chain_verifications_total', {
+    help: 'Chain verifications (GET /audit/verify and the scheduled one), by result: ok, broken (a partition fails), incomplete (checkpoints unread), failed (the verify threw)',
+    labelNames: ['result'] as const,
+  });
+
+  readonly brokenPartitions = this.gauge('billwerk_audit_chain_broken_partitions', {
+    help: 'Partitions whose chain or checkpoint failed the last completed verify (0: none)',
+  });
+
+  readonly lastVerified = this.gauge('billwerk_audit_chain_last_verify_timestamp_seconds', {
+    help: 'Unix time of the last complete verify (ok or broken): not moved by a verify that failed or could not read the checkpoints',
+  });
+
+  verified(report: VerifyReport): void {
+    const broken = report.partitions.filter((partition) => !partition.ok).length;
+    const result =
+      broken > 0 || report.checkpoints.malformed > 0
+        ? 'broken'
+        : report.checkpoints.read
+          ? 'ok'
+          : 'incomplete';
+    this.verifications.inc({ result });
+    this.brokenPartitions.set(broken);
+    if (result !== 'incomplete') this.lastVerified.set(Date.now() / 1000);
+  }
+
+  verifyFailed(): void {
+    this.verifications.inc({ result: 'failed' });
+  }
 }

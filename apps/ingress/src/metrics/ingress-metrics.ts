@@ -19,6 +19,11 @@ export class IngressMetrics extends MetricsRegistry {
     labelNames: ['event', 'source', 'outcome'] as const,
   });
 
+  readonly rejections = this.counter('billwerk_ingress_hook_rejections_total', {
+    help: 'Answers other than 202 on the hook URL, by HTTP status and reason (the error code, e.g. INVALID_HOOK)',
+    labelNames: ['status', 'reason'] as const,
+  });
+
   readonly unrecognized = this.counter('billwerk_ingress_unrecognized_events_total', {
     help: 'Well-formed hooks whose event is not in the catalog (routed to billwerk.unrecognized.v1)',
     labelNames: ['event'] as const,

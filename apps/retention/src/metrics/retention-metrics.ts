@@ -1,7 +1,11 @@
-import type { BillwerkApiObserver, BillwerkAttempt } from '@app/billwerk-api';
+import {
+  PrometheusBillwerkObserver,
+  type BillwerkApiObserver,
+  type BillwerkAttempt,
+} from '@app/billwerk-api';
 import { MetricsRegistry } from '@app/platform';
 import type { CaseKind, CaseOutcome } from '../domain/retention-model';
-import type { WorkflowObserver } from '../workflow/workflow-engine';
+import type { WorkflowObserver } from '../workflow/case-writes';
 
 /** Figures read from the store at scrape time, so every instance reports the shared truth. */
 export interface StoreFigures {
@@ -20,6 +24,9 @@ export class RetentionMetrics
   }
 
   store: StoreFigures | undefined;
+
+  /** The client library's own billwerk_api_* metrics, the 429 count among them (docs/alerts.md). */
+  private readonly billwerkApi = new PrometheusBillwerkObserver(this.registry);
 
   readonly casesOpened = this.counter('retention_cases_opened_total', {
     help: 'Cases opened, by kind',
@@ -63,6 +70,11 @@ export class RetentionMetrics
     labelNames: ['topic', 'outcome'] as const,
   });
 
+  readonly consumerLag = this.gauge('retention_consumer_lag', {
+    help: 'Hooks on the partition not yet handled, as of the last one handled, by topic and partition',
+    labelNames: ['topic', 'partition'] as const,
+  });
+
   readonly actionsPublished = this.counter('retention_actions_published_total', {
     help: 'Actions published on retention.actions.v1, by action',
     labelNames: ['action'] as const,
@@ -96,6 +108,7 @@ export class RetentionMetrics
   }
 
   attemptFinished(attempt: BillwerkAttempt): void {
+    this.billwerkApi.attemptFinished(attempt);
     const outcome = attempt.status !== undefined ? String(attempt.status) : attempt.outcome;
     this.billwerkLatency.observe(
       { operation: attempt.operation, outcome },
