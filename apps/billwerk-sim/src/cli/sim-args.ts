@@ -39,7 +39,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     } else if (arg === '--pace') {
       const raw = value(argv, ++i, arg);
       const paceMs = parsePace(raw);
-      if (paceMs === undefined) throw new SimArgsError(`--${PACE_PROBLEM}, got ${raw}`);
+      if (paceMs === undefined) throw new SimArgsError(`--pace ${PACE_PROBLEM}, got ${raw}`);
       args.paceMs = paceMs;
     } else if (
       arg.startsWith('--') &&

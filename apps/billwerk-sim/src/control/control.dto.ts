@@ -31,7 +31,7 @@ export class PlayScenarioDto {
   /** Time between steps (`2s`, `500ms`; a bare number is milliseconds); the query's wins. */
   @IsOptional()
   @Type(() => String)
-  @Matches(PACE_PATTERN, { message: PACE_PROBLEM })
+  @Matches(PACE_PATTERN, { message: `pace ${PACE_PROBLEM}` })
   pace?: string;
 }
 

@@ -72,7 +72,8 @@ export class ControlService {
     const { pace: bodyPace, ...params } = validateBody(PlayScenarioDto, body);
     const paceText = request.pace ?? bodyPace;
     const paceMs = paceText === undefined ? 0 : parsePace(paceText);
-    if (paceMs === undefined) throw new SimInvalidFieldsError([PACE_PROBLEM]);
+    if (paceMs === undefined)
+      throw new SimInvalidFieldsError([{ field: 'pace', detail: PACE_PROBLEM }]);
     const prepared = this.scenarios.prepare(name, params);
     const finish = async (result: PlayResult): Promise<PlayAnswer> => {
       if (!request.wait) return result;

@@ -15,4 +15,4 @@ export function parsePace(text: string): number | undefined {
   return ms <= MAX_PACE_MS ? ms : undefined;
 }
 
-export const PACE_PROBLEM = 'pace must be a duration from 0 to 60s, like 2s, 500ms or 0';
+export const PACE_PROBLEM = 'must be a duration from 0 to 60s, like 2s, 500ms or 0';
