@@ -5,13 +5,6 @@
  * how they closed, the actions it published, and an audit row for every hook. At 2 s a step the
  * whole catalog takes about half a minute of paces.
  */
-import 'reflect-metadata';
-import type { Kafka } from 'kafkajs';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { BASIC, startIngress, type RunningIngress } from '../../apps/ingress/test/ingress-harness';
-import { SIM_CLIENT, startSim, type RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
 import { DEFAULT_PACE_MS } from '../../apps/billwerk-sim/src/cli/sim-args';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
 import { SCENARIOS } from '../../apps/billwerk-sim/src/scenarios/scenario-catalog';
@@ -21,21 +14,14 @@ import {
   actionsSnapshot,
   api,
   drained,
-  startGroupAtEnd,
-  startRetention,
-  testKafka,
   waitFor,
-  type RunningRetention,
 } from '../../apps/retention/test/retention-harness';
 import type { CaseDto } from '../../apps/retention/src/retention-case/retention-case.dto';
-import { createAuditApp } from '../../apps/audit/src/audit.app';
-import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
-import { AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import { createSqliteDatabase, type TestDatabase } from '../support/databases';
+import { canonical, startSimStack, type AuditRow, type SimStack } from '../support/sim-stack';
 
 jest.setTimeout(180_000);
 
-const AUDIT_TOKEN = 'paced-e2e-audit-token-0123456789';
 const DISCOUNT = '64b000000000000000000001';
 
 /** What each scenario's `outcome` promises, as cases (kind → status/outcome) and actions. */
@@ -72,30 +58,14 @@ const PROMISED: Record<string, Promised> = {
 
 type Played = PlayResult & { outcome: Record<string, number> };
 
-/** JSON with sorted keys: the audit stores the body as JSON, which need not keep key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
 describe('e2e: every scenario at the interactive pace shows what its description promises', () => {
-  let kafka: Kafka;
-  let sim: RunningSim;
-  let ingress: RunningIngress;
-  let retention: RunningRetention;
-  let audit: NestFastifyApplication;
-  let auditUrl: string;
+  let stack: SimStack;
   let database: TestDatabase;
   let auditDatabase: TestDatabase;
-  const startedAt = new Date().toISOString();
-  const groupId = `retention-paced-e2e-${randomUUID()}`;
 
   const casesOf = async (customerId: string): Promise<CaseDto[]> => {
     const answer = await api<CaseDto[]>(
-      retention.url,
+      stack.retention.url,
       'GET',
       `/retention/cases?customerId=${customerId}`,
     );
@@ -103,87 +73,19 @@ describe('e2e: every scenario at the interactive pace shows what its description
     return answer.body;
   };
 
-  const auditRows = async (): Promise<Array<{ type: string; data: unknown }>> => {
-    const rows: Array<{ type: string; data: unknown }> = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = `from=${startedAt}&order=asc&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
-      const response = await fetch(`${auditUrl}/audit/events?${query}`, {
-        headers: { authorization: `Bearer ${AUDIT_TOKEN}` },
-      });
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        items: Array<{ type: string; data: unknown }>;
-        nextCursor: string | null;
-      };
-      rows.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return rows;
-  };
-
   beforeAll(async () => {
-    kafka = testKafka();
     database = await createSqliteDatabase();
     auditDatabase = await createSqliteDatabase();
-    const auditGroupId = `audit-paced-e2e-${randomUUID()}`;
-    await startGroupAtEnd(kafka, groupId);
-    // A new audit group would read the shared broker from the beginning: start it at the ends.
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: AUDITED_TOPICS.map((topic) => ({ topic, numPartitions: 3 })),
-      });
-      for (const topic of AUDITED_TOPICS) {
-        const partitions = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
-          groupId: auditGroupId,
-          topic,
-          partitions: partitions.map((p) => ({ partition: p.partition, offset: p.high })),
-        });
-      }
-    } finally {
-      await admin.disconnect();
-    }
-    ingress = await startIngress();
-    sim = await startSim({
-      SIM_WEBHOOK_URL: `${ingress.url}/billwerk-hook`,
-      SIM_WEBHOOK_USER: BASIC.user,
-      SIM_WEBHOOK_PASSWORD: BASIC.password,
+    // As `npm start` runs it: one demo discount for every plan.
+    stack = await startSimStack({
+      retentionDatabase: database,
+      auditDatabase,
+      offerRules: `*=${DISCOUNT}`,
     });
-    retention = await startRetention({
-      database,
-      billwerkUrl: sim.url,
-      groupId,
-      env: {
-        BILLWERK_CLIENT_ID: SIM_CLIENT.clientId,
-        BILLWERK_CLIENT_SECRET: SIM_CLIENT.clientSecret,
-        // As `npm start` runs it: one demo discount for every plan.
-        RETENTION_OFFER_RULES: `*=${DISCOUNT}`,
-      },
-    });
-    audit = await createAuditApp(
-      loadAuditConfig({
-        AUDIT_API_TOKENS: AUDIT_TOKEN,
-        AUDIT_SQLITE_PATH: auditDatabase.sqlitePath,
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-        AUDIT_GROUP_ID: auditGroupId,
-        LOG_LEVEL: 'fatal',
-      }),
-      pino({ level: 'silent' }),
-    );
-    await audit.listen(0, '127.0.0.1');
-    auditUrl = `http://127.0.0.1:${(audit.getHttpServer().address() as { port: number }).port}`;
-    await waitFor('retention ready', async () => (await fetch(`${retention.url}/health/ready`)).ok);
-    await waitFor('audit ready', async () => (await fetch(`${auditUrl}/health/ready`)).ok);
   });
 
   afterAll(async () => {
-    await audit?.close();
-    await retention?.close();
-    await sim?.close();
-    await ingress?.close();
+    await stack?.close();
     await database?.drop();
     await auditDatabase?.drop();
   });
@@ -195,6 +97,7 @@ describe('e2e: every scenario at the interactive pace shows what its description
   // One after another, as a newcomer follows the README: the simulator clock is shared, so a
   // later scenario's jump (31 days for cancel-ends) would end an earlier one's contract.
   it.each(SCENARIOS.map((s) => [s.name, s.outcome]))('%s: %s', async (name) => {
+    const { kafka, sim, retention, groupId } = stack;
     const actionsFrom = await actionsSnapshot(kafka);
     const answer = await sim.control<Played>(
       'POST',
@@ -228,7 +131,7 @@ describe('e2e: every scenario at the interactive pace shows what its description
       [...promised.actions].sort(),
     );
 
-    const audited = (rows: Array<{ type: string; data: unknown }>, delivery: Delivery) =>
+    const audited = (rows: AuditRow[], delivery: Delivery) =>
       rows.some(
         (row) =>
           row.type === `billwerk.${delivery.event}` &&
@@ -237,7 +140,7 @@ describe('e2e: every scenario at the interactive pace shows what its description
     await waitFor(
       `an audit row for every hook of ${name}`,
       async () => {
-        const rows = await auditRows();
+        const rows = await stack.auditRows();
         return deliveries.every((delivery) => audited(rows, delivery));
       },
       30_000,

@@ -1,20 +1,14 @@
 /** What `npm run sim` prints while a scenario plays: pure formatting of the NDJSON lines. */
+import type { StepAnswer } from '../control/control.service';
+import type { PreparedPlay } from '../scenarios/scenario-runner';
 
-export interface PlayStart {
-  scenario: string;
-  outcome?: string;
-  steps: number;
-  customers: Record<string, string>;
-  contracts: Record<string, string>;
-}
+/** The first NDJSON line of a streamed play: what was created, before any step. */
+export type PlayStart = Pick<
+  PreparedPlay,
+  'scenario' | 'outcome' | 'steps' | 'customers' | 'contracts'
+>;
 
-export interface PlayedStep {
-  step: number;
-  of: number;
-  text: string;
-  now: string;
-  hooks: Array<{ id: string; event: string; status: string }>;
-}
+export type PlayedStep = StepAnswer;
 
 /** Where the local stack shows a play's result, as `npm start` runs it. */
 export interface LocalStack {
@@ -33,7 +27,7 @@ export function startLines(start: PlayStart): string[] {
 }
 
 export function stepLines(step: PlayedStep, at: Date): string[] {
-  const clock = `${at.toISOString().slice(11, 19)}`;
+  const clock = at.toISOString().slice(11, 19);
   return [
     `[${clock}] step ${step.step}/${step.of}: ${step.text}   (billwerk clock ${step.now.slice(0, 10)})`,
     `           → ${hooksSummary(step.hooks)}`,
