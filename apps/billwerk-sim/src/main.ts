@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from '@app/config';
-import { createLogger } from '@app/observability';
+import { createLogger, startTracing } from '@app/observability';
 import { loadSimConfig } from './config/sim.config';
 import { createSimApp } from './sim.app';
 
 async function bootstrap(): Promise<void> {
+  // First: spans are explicit (no require hooks), so it only has to precede the app.
+  startTracing('billwerk-sim');
   const config = loadSimConfig(process.env);
   const logger = createLogger('billwerk-sim', config.logLevel);
   const app = await createSimApp(config, logger);

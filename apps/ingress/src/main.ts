@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { exitOnStartupError } from '@app/config';
-import { closeOnSignals, createLogger } from '@app/observability';
+import { closeOnSignals, createLogger, startTracing } from '@app/observability';
 import { loadIngressConfig } from './config/ingress.config';
 import { createIngressApp } from './ingress.app';
 
 async function bootstrap(): Promise<void> {
+  // First: spans are explicit (no require hooks), so it only has to precede the app.
+  startTracing('ingress');
   const config = loadIngressConfig(process.env);
   const logger = createLogger('ingress', config.logLevel);
   const app = await createIngressApp(config, logger);

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { exitOnStartupError } from '@app/config';
-import { closeOnSignals, createLogger } from '@app/observability';
+import { closeOnSignals, createLogger, startTracing } from '@app/observability';
 import { loadRetentionConfig } from './config/retention.config';
 import { createRetentionApp } from './retention.app';
 
 async function bootstrap(): Promise<void> {
+  // First: spans are explicit (no require hooks), so it only has to precede the app.
+  startTracing('retention');
   const config = loadRetentionConfig(process.env);
   const logger = createLogger('retention', config.logLevel);
   const app = await createRetentionApp(config, logger);

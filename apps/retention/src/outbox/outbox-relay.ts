@@ -71,7 +71,12 @@ export class OutboxRelay {
         {
           topic: RETENTION_ACTIONS_TOPIC,
           messages: rows.map((row) =>
-            actionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
+            actionMessage(
+              row.id,
+              at,
+              JSON.parse(row.payload) as RetentionActionData,
+              row.traceparent,
+            ),
           ),
         },
       ]);

@@ -4,6 +4,7 @@ import {
   type Customer,
   type PaymentTransaction,
 } from '@app/billwerk-api';
+import { activeTraceparent } from '@app/observability';
 import { randomUUID } from 'node:crypto';
 import { MoreThan, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
@@ -663,6 +664,8 @@ export class WorkflowEngine {
       dueAt,
       publishedAt: null,
       claimedUntil: null,
+      // The consume span deciding it: publishing the action, even days later, continues its trace.
+      traceparent: activeTraceparent() ?? null,
     });
     return { type: 'action', detail: { action: action.type, actionId: id, dueAt, queued: true } };
   }
