@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
-import { traceLogFields } from './tracing';
+import { traceLogFields, tracingEnabled } from './tracing';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -18,7 +18,7 @@ const REDACTED = [
 
 /**
  * One JSON line per log record on stdout, with the app's name on every line, and the active
- * span's `trace_id`/`span_id` while tracing is on.
+ * span's `trace_id`/`span_id` while tracing is on (start it first).
  */
 export function createLogger(app: string, level: LogLevel = 'info'): Logger {
   return pino({
@@ -27,7 +27,8 @@ export function createLogger(app: string, level: LogLevel = 'info'): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED, censor: '[redacted]' },
-    mixin: traceLogFields,
+    // Only with tracing on: untraced, a log line costs what it did.
+    ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
   });
 }
 

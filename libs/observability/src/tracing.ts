@@ -199,13 +199,11 @@ export function contextOf(traceparent: string | undefined): Context {
   return remote === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, remote);
 }
 
-const NO_TRACE = Object.freeze({});
-
 /** pino's mixin: `trace_id` and `span_id` on every line logged while a span is active. */
 export function traceLogFields(): Record<string, string> {
-  if (provider === undefined) return NO_TRACE;
-  const span = trace.getActiveSpan();
-  if (span === undefined) return NO_TRACE;
+  // A new object each time: pino merges the line's fields into what the mixin returns.
+  const span = provider === undefined ? undefined : trace.getActiveSpan();
+  if (span === undefined) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
 }
