@@ -16,7 +16,7 @@ import {
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import pino from 'pino';
@@ -25,6 +25,13 @@ import pino from 'pino';
 const SUPPORTED_PROTOCOLS = new Set(['http/json']);
 const TRACER_NAME = 'billwerk-bridge';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface TracingOptions {
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Where spans go instead of OTLP (tests); the endpoint must still be set to start. */
+  exporter?: SpanExporter;
+}
 
 /** A bad OTEL_* setting: the app stops at start-up with this one line. */
 export class TracingConfigError extends Error {
@@ -42,7 +49,8 @@ let provider: NodeTracerProvider | undefined;
  * The exporter, the batch span processor and the sampler read the standard variables themselves
  * (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`, …).
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function startTracing(serviceName: string, options: TracingOptions = {}): boolean {
+  const env = options.env ?? process.env;
   if (provider !== undefined) return true;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -76,7 +84,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
       [ATTR_SERVICE_NAME]: name,
       [ATTR_SERVICE_VERSION]: env.npm_package_version ?? '0.1.0',
     }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter())],
   });
   // Registers the async-local-storage context manager and the W3C trace-context propagator.
   provider.register();
