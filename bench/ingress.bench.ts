@@ -17,6 +17,12 @@ const WARM_UP_S = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const TOKEN = 'bench-path-token-0123456789';
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3900);
+const INGRESS_MAIN = join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js');
+/** Another build's ingress `main.js` (e.g. main's, before a change), measured beside this one. */
+const BASELINE_INGRESS = process.env.BENCH_BASELINE_INGRESS;
+/** `1`: also measure the ingress with tracing on, exporting to a local OTLP sink. */
+const TRACED = process.env.BENCH_TRACING === '1';
 
 interface Round {
   rps: number;
@@ -142,11 +148,34 @@ function table(results: Result[]): string {
   return [header, ...rows].join('\n');
 }
 
-async function startServers(): Promise<Server[]> {
+/** The built ingress; no OTEL_* from the bench's environment unless `env` gives them. */
+async function ingress(main: string, port: number, env: Record<string, string>) {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')),
+  );
+  const child = fork(main, [], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: 'production',
+      INGRESS_PORT: String(port),
+      INGRESS_HOST: '127.0.0.1',
+      INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+  return child;
+}
+
+async function startServers(): Promise<{ servers: Server[]; helpers: ChildProcess[] }> {
   const script = (name: string) => join(__dirname, 'servers', name);
   const servers: Server[] = [];
+  const helpers: ChildProcess[] = [];
+  let nextPort = PORT_BASE;
   const add = async (name: string, start: (port: number) => Promise<ChildProcess>) => {
-    const port = 3900 + servers.length;
+    const port = nextPort++;
     servers.push({ name, port, child: await start(port) });
   };
   await add('(a) bare node:http, no Kafka', (port) =>
@@ -155,28 +184,24 @@ async function startServers(): Promise<Server[]> {
   await add('(b) node:http + KafkaJS per request', (port) =>
     launch(script('naive-kafka.ts'), { PORT: String(port) }, TS_NODE),
   );
-  await add('(c) billwerk-bridge ingress', async (port) => {
-    const ingress = fork(join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js'), [], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        INGRESS_PORT: String(port),
-        INGRESS_HOST: '127.0.0.1',
-        INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
-    return ingress;
-  });
+  await add('(c) billwerk-bridge ingress', (port) => ingress(INGRESS_MAIN, port, {}));
   await add('(d) Nest on Express, no Kafka', (port) =>
     launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'express' }, TS_NODE),
   );
   await add('(e) Nest on Fastify, no Kafka', (port) =>
     launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'fastify' }, TS_NODE),
   );
-  return servers;
+  if (TRACED) {
+    const sinkPort = nextPort++;
+    helpers.push(await launch(script('otlp-sink.ts'), { PORT: String(sinkPort) }, TS_NODE));
+    await add('(f) ingress, traces to OTLP', (port) =>
+      ingress(INGRESS_MAIN, port, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` }),
+    );
+  }
+  if (BASELINE_INGRESS) {
+    await add('(g) ingress, baseline build', (port) => ingress(BASELINE_INGRESS, port, {}));
+  }
+  return { servers, helpers };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -200,7 +225,7 @@ async function main(): Promise<void> {
       `(after ${WARM_UP_S} s of warm-up each), Kafka at ${process.env.KAFKA_BROKERS}\n`,
   );
 
-  const servers = await startServers();
+  const { servers, helpers } = await startServers();
   const rounds = servers.map((): Round[] => []);
   // Interleaved rounds, each starting at a different server: drift in the machine's load (other
   // tenants, the broker compacting) spreads over every server instead of skewing one.
@@ -219,7 +244,7 @@ async function main(): Promise<void> {
     rounds: rounds[index],
     peakRssMb: peakRssMb(server.child.pid as number),
   }));
-  await Promise.all(servers.map((server) => stop(server.child)));
+  await Promise.all([...servers.map((server) => stop(server.child)), ...helpers.map(stop)]);
 
   const rps = results.map((result) => median(result.rounds.map((round) => round.rps)));
   const [a, b, c, d, e] = rps;
@@ -238,6 +263,23 @@ async function main(): Promise<void> {
   console.log(
     `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
   );
+
+  const named = (prefix: string) => {
+    const index = results.findIndex((result) => result.name.startsWith(prefix));
+    return index < 0 ? undefined : rps[index];
+  };
+  const traced = named('(f)');
+  if (traced !== undefined) {
+    console.log(
+      `(f)/(c) throughput: ${(traced / c).toFixed(2)}  (the cost of exporting every span)`,
+    );
+  }
+  const baseline = named('(g)');
+  if (baseline !== undefined) {
+    console.log(
+      `(c)/(g) throughput: ${(c / baseline).toFixed(2)}  (this build against the baseline)`,
+    );
+  }
 
   if (startedKafka) await stopLocalKafka();
 }
