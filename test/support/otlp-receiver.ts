@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { closeLocally, listenLocally } from '../support/local-http';
 
 /** One span as OTLP/HTTP JSON carries it (ids in hex), with its resource's service name. */
 export interface ReceivedSpan {
@@ -68,15 +69,11 @@ export class OtlpReceiver {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    this.url = `http://127.0.0.1:${address.port}`;
+    this.url = await listenLocally(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeLocally(this.server);
   }
 
   private take(request: ExportRequest): void {
