@@ -23,6 +23,8 @@ const INGRESS_MAIN = join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js');
 const BASELINE_INGRESS = process.env.BENCH_BASELINE_INGRESS;
 /** `1`: also measure the ingress with tracing on, exporting to a local OTLP sink. */
 const TRACED = process.env.BENCH_TRACING === '1';
+/** `c,f,g`: only these servers, by letter (default: all). */
+const ONLY = process.env.BENCH_SERVERS?.split(',').map((letter) => letter.trim());
 
 interface Round {
   rps: number;
@@ -175,6 +177,7 @@ async function startServers(): Promise<{ servers: Server[]; helpers: ChildProces
   const helpers: ChildProcess[] = [];
   let nextPort = PORT_BASE;
   const add = async (name: string, start: (port: number) => Promise<ChildProcess>) => {
+    if (ONLY !== undefined && !ONLY.includes(name.slice(1, 2))) return;
     const port = nextPort++;
     servers.push({ name, port, child: await start(port) });
   };
@@ -191,7 +194,7 @@ async function startServers(): Promise<{ servers: Server[]; helpers: ChildProces
   await add('(e) Nest on Fastify, no Kafka', (port) =>
     launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'fastify' }, TS_NODE),
   );
-  if (TRACED) {
+  if (TRACED && (ONLY === undefined || ONLY.includes('f'))) {
     const sinkPort = nextPort++;
     helpers.push(await launch(script('otlp-sink.ts'), { PORT: String(sinkPort) }, TS_NODE));
     await add('(f) ingress, traces to OTLP', (port) =>
@@ -246,38 +249,43 @@ async function main(): Promise<void> {
   }));
   await Promise.all([...servers.map((server) => stop(server.child)), ...helpers.map(stop)]);
 
-  const rps = results.map((result) => median(result.rounds.map((round) => round.rps)));
-  const [a, b, c, d, e] = rps;
-  const cP99 = median(results[2].rounds.map((round) => round.p99));
   console.log(`\n${table(results)}\n(medians over the rounds; range: slowest-fastest round)\n`);
+  const index = (letter: string) => results.findIndex((r) => r.name.startsWith(`(${letter})`));
+  const rps = (letter: string) => median(results[index(letter)].rounds.map((round) => round.rps));
+  const has = (...letters: string[]) => letters.every((letter) => index(letter) >= 0);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(
-    `(c)/(a) throughput: ${(c / a).toFixed(2)}  (target >= 0.60: ${verdict(c / a >= 0.6)})`,
-  );
-  console.log(
-    `(c)/(b) throughput: ${(c / b).toFixed(2)}  (target >= 2.00: ${verdict(c / b >= 2)})`,
-  );
-  console.log(
-    `(c) p99 latency:    ${cP99.toFixed(1)} ms (target <= 50 ms: ${verdict(cP99 <= 50)})`,
-  );
-  console.log(
-    `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
-  );
-
-  const named = (prefix: string) => {
-    const index = results.findIndex((result) => result.name.startsWith(prefix));
-    return index < 0 ? undefined : rps[index];
-  };
-  const traced = named('(f)');
-  if (traced !== undefined) {
+  if (has('a', 'c')) {
+    const ratio = rps('c') / rps('a');
     console.log(
-      `(f)/(c) throughput: ${(traced / c).toFixed(2)}  (the cost of exporting every span)`,
+      `(c)/(a) throughput: ${ratio.toFixed(2)}  (target >= 0.60: ${verdict(ratio >= 0.6)})`,
     );
   }
-  const baseline = named('(g)');
-  if (baseline !== undefined) {
+  if (has('b', 'c')) {
+    const ratio = rps('c') / rps('b');
     console.log(
-      `(c)/(g) throughput: ${(c / baseline).toFixed(2)}  (this build against the baseline)`,
+      `(c)/(b) throughput: ${ratio.toFixed(2)}  (target >= 2.00: ${verdict(ratio >= 2)})`,
+    );
+  }
+  if (has('c')) {
+    const p99 = median(results[index('c')].rounds.map((round) => round.p99));
+    console.log(
+      `(c) p99 latency:    ${p99.toFixed(1)} ms (target <= 50 ms: ${verdict(p99 <= 50)})`,
+    );
+  }
+  if (has('d', 'e')) {
+    const [d, e] = [rps('d'), rps('e')];
+    console.log(
+      `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
+    );
+  }
+  if (has('c', 'f')) {
+    console.log(
+      `(f)/(c) throughput: ${(rps('f') / rps('c')).toFixed(2)}  (the cost of exporting every span)`,
+    );
+  }
+  if (has('c', 'g')) {
+    console.log(
+      `(c)/(g) throughput: ${(rps('c') / rps('g')).toFixed(2)}  (this build against the baseline)`,
     );
   }
 
