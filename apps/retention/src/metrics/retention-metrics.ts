@@ -80,6 +80,12 @@ export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
     registers: [this.registry],
   });
 
+  readonly actionsFoundPublished = new Counter({
+    name: 'retention_actions_found_published_total',
+    help: 'In-doubt outbox rows found already on retention.actions.v1 after a relay died, so not sent again',
+    registers: [this.registry],
+  });
+
   readonly billwerkLatency = new Histogram({
     name: 'retention_billwerk_request_duration_seconds',
     help: 'billwerk API attempts, by operation and outcome',

@@ -35,7 +35,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       dataSource,
       (batches) => kafka.send(batches),
       (ids, since) => kafka.publishedActionIds(ids, since),
-      (action) => metrics.actionsPublished.inc({ action }),
+      {
+        published: (action) => metrics.actionsPublished.inc({ action }),
+        foundPublished: (ids) => {
+          metrics.actionsFoundPublished.inc(ids.length);
+          logger.warn(
+            { actions: ids.length, ids: ids.slice(0, 20) },
+            'in-doubt actions were already on the actions topic (a relay died after sending): marked published, not sent again',
+          );
+        },
+      },
     );
     this.loop = new BackgroundLoop('outbox', config.relayIntervalMs, () => this.tick(), logger);
   }

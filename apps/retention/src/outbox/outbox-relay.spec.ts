@@ -18,6 +18,7 @@ describe('OutboxRelay', () => {
   let lookups: { ids: string[]; since: Date }[];
   let failSends: boolean;
   let lookupTakesMs: number;
+  let found: string[];
 
   const relay = (): OutboxRelay =>
     new OutboxRelay(
@@ -34,7 +35,7 @@ describe('OutboxRelay', () => {
         now += lookupTakesMs;
         return Promise.resolve(new Set(topic.filter((id) => ids.has(id))));
       },
-      () => undefined,
+      { published: () => undefined, foundPublished: (ids) => found.push(...ids) },
       () => new Date(now),
     );
 
@@ -66,6 +67,7 @@ describe('OutboxRelay', () => {
     lookups = [];
     failSends = false;
     lookupTakesMs = 0;
+    found = [];
   });
 
   afterEach(() => dataSource.destroy());
@@ -92,6 +94,7 @@ describe('OutboxRelay', () => {
     expect(topic).toEqual(['a1', 'a2']);
     // Looked through everything written since the dead claim began, less the clock allowance.
     expect(lookups).toEqual([{ ids: ['a1', 'a2'], since: new Date('2026-12-03T11:59:00Z') }]);
+    expect(found).toEqual(['a1']);
     expect(await statuses()).toEqual({ a1: 'published', a2: 'published' });
   });
 
@@ -120,18 +123,33 @@ describe('OutboxRelay', () => {
     await expect(relay().relayDue()).rejects.toBeInstanceOf(ClaimExpiredError);
     expect(topic).toEqual([]);
     expect(await statuses()).toEqual({ a1: 'pending' });
+    // Left to the next round at once, not hidden for a whole claim.
+    lookupTakesMs = 0;
+    expect(await relay().relayDue()).toBe(1);
+    expect(topic).toEqual(['a1']);
   });
 
-  it('fails the round when the topic cannot be looked through, sending nothing', async () => {
-    await enqueue('a1', new Date(now).toISOString());
+  it('fails the round when the topic cannot be looked through, and still reaches back later', async () => {
+    const deadClaimEnd = new Date(now).toISOString();
+    await enqueue('a1', deadClaimEnd);
     const blind = new OutboxRelay(
       dataSource,
       () => Promise.reject(new Error('not to be called')),
       () => Promise.reject(new Error('actions topic unreadable')),
-      () => undefined,
+      { published: () => undefined, foundPublished: () => undefined },
       () => new Date(now),
     );
+    now += 5 * MINUTE;
     await expect(blind.relayDue()).rejects.toThrow('actions topic unreadable');
     expect(await statuses()).toEqual({ a1: 'pending' });
+    // Due again at once, and the next lookup still starts where the dead relay's claim began.
+    topic.push('a1');
+    now += 1000;
+    expect(await relay().relayDue()).toBe(1);
+    expect(lookups).toEqual([
+      { ids: ['a1'], since: new Date(Date.parse(deadClaimEnd) - 2 * MINUTE - MINUTE) },
+    ]);
+    expect(topic).toEqual(['a1']);
+    expect(await statuses()).toEqual({ a1: 'published' });
   });
 });

@@ -25,6 +25,12 @@ export class ClaimExpiredError extends Error {
   readonly code = 'OUTBOX_CLAIM_EXPIRED';
 }
 
+/** What the relay reports: each action it sent, and in-doubt actions it found already sent. */
+export interface RelayObserver {
+  published(type: ActionType): void;
+  foundPublished(ids: string[]): void;
+}
+
 /** Which of `ids` are already on the actions topic among records written since `since`. */
 export type PublishedLookup = (ids: ReadonlySet<string>, since: Date) => Promise<Set<string>>;
 
@@ -48,7 +54,7 @@ export class OutboxRelay {
     private readonly dataSource: DataSource,
     private readonly send: (batches: TopicBatch[]) => Promise<void>,
     private readonly findPublished: PublishedLookup,
-    private readonly published: (type: ActionType) => void,
+    private readonly observer: RelayObserver,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -56,50 +62,65 @@ export class OutboxRelay {
   async relayDue(): Promise<number> {
     const claim = await this.claim();
     if (claim.rows.length === 0) return 0;
+    try {
+      return await this.publish(claim);
+    } catch (error) {
+      // Due again next round and in doubt: a failed or timed-out send may have written some of
+      // them. If the database is gone as well, the claim runs out instead.
+      await this.release(claim).catch((releaseError: unknown) => {
+        throw new AggregateError([error, releaseError], 'relay round failed; claim not released');
+      });
+      throw error;
+    }
+  }
+
+  private async publish(claim: Claim): Promise<number> {
     const found = await this.alreadyPublished(claim);
     const rows = claim.rows.filter((row) => !found.has(row.id));
     const at = this.now().toISOString();
-    if (found.size > 0) await this.markPublished([...found], at);
+    if (found.size > 0) {
+      await this.markPublished([...found], at);
+      this.observer.foundPublished([...found]);
+    }
     if (rows.length === 0) return found.size;
     if (this.now().getTime() > claim.until.getTime() - SEND_MARGIN_MS) {
       throw new ClaimExpiredError(
         `claim on ${rows.length} outbox row(s) ran too low to send; left to the next relay round`,
       );
     }
-    try {
-      await this.send([
-        {
-          topic: RETENTION_ACTIONS_TOPIC,
-          messages: rows.map((row) =>
-            actionMessage(
-              row.id,
-              at,
-              JSON.parse(row.payload) as RetentionActionData,
-              row.traceparent,
-            ),
+    await this.send([
+      {
+        topic: RETENTION_ACTIONS_TOPIC,
+        messages: rows.map((row) =>
+          actionMessage(
+            row.id,
+            at,
+            JSON.parse(row.payload) as RetentionActionData,
+            row.traceparent,
           ),
-        },
-      ]);
-    } catch (error) {
-      // Due again next round, in doubt: a failed or timed-out send may have written some of them.
-      // If the database is gone as well, the claim runs out instead.
-      await this.dataSource.manager
-        .update(
-          OutboxEntity,
-          { id: In(rows.map((row) => row.id)), status: 'pending' },
-          { claimedUntil: this.now().toISOString() },
-        )
-        .catch((releaseError: unknown) => {
-          throw new AggregateError([error, releaseError], 'send failed; claim not released');
-        });
-      throw error;
-    }
+        ),
+      },
+    ]);
     await this.markPublished(
       rows.map((row) => row.id),
       at,
     );
-    for (const row of rows) this.published(row.type);
+    for (const row of rows) this.observer.published(row.type);
     return claim.rows.length;
+  }
+
+  /**
+   * Ends the claim at once, keeping the rows in doubt. A row that was in doubt already keeps its
+   * earlier claim's end, so the next lookup still reaches back to a dead relay's sends.
+   */
+  private async release(claim: Claim): Promise<void> {
+    const ends = claim.inDoubt.map((row) => Date.parse(row.claimedUntil ?? ''));
+    const releasedAt = new Date(Math.min(this.now().getTime(), ...ends)).toISOString();
+    await this.dataSource.manager.update(
+      OutboxEntity,
+      { id: In(claim.rows.map((row) => row.id)), status: 'pending' },
+      { claimedUntil: releasedAt },
+    );
   }
 
   private async alreadyPublished(claim: Claim): Promise<Set<string>> {
