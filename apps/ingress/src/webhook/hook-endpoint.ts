@@ -1,9 +1,9 @@
 import {
   activeTraceparent,
   contextOf,
+  failSpan,
   startSpan,
   tracingEnabled,
-  failSpan,
 } from '@app/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
