@@ -8,7 +8,7 @@ import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from '@app/contracts';
 import { ensureTopics } from '@app/messaging';
 import { SpanKind } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startIngressProcess, type IngressProcess } from '../../apps/ingress/test/ingress-process';
 import { FakeBillwerk } from '../../apps/retention/test/fake-billwerk';
 import { freePort, startAppProcess, type RunningAppProcess } from '../support/app-process';
@@ -190,6 +190,34 @@ describe('traces from hook to action', () => {
     expect(handled).toEqual([
       expect.objectContaining({ trace_id: root.traceId, span_id: retentionConsume.spanId }),
     ]);
+  });
+
+  it("continues a caller's trace when the hook comes with a traceparent", async () => {
+    const contract = billwerk.addContract();
+    const caller = {
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+    };
+    const answer = await fetch(`${ingress?.url ?? ''}/billwerk-hook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        traceparent: `00-${caller.traceId}-${caller.spanId}-01`,
+      },
+      body: JSON.stringify({ Event: 'ContractChanged', ContractId: contract.Id }),
+    });
+    expect(answer.status).toBe(202);
+    const request = await waitFor('the request span in the caller trace', () =>
+      receiver.spans.find(
+        (span) => span.traceId === caller.traceId && span.name === 'POST /billwerk-hook',
+      ),
+    );
+    expect(request.parentSpanId).toBe(caller.spanId);
+    await waitFor('retention to consume the hook in the caller trace', () =>
+      receiver.spans.some(
+        (span) => span.traceId === caller.traceId && span.service === 'retention',
+      ),
+    );
   });
 });
 

@@ -34,7 +34,10 @@ export function startSdk(
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: serviceName,
-      [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? '0.1.0',
+      // Known when started through npm; a bare `node dist/...` has no version to tell.
+      ...(process.env.npm_package_version
+        ? { [ATTR_SERVICE_VERSION]: process.env.npm_package_version }
+        : {}),
     }),
     spanProcessors: [new BatchSpanProcessor(exporter ?? new OTLPTraceExporter())],
   });
