@@ -4,7 +4,7 @@ import { createSqliteDatabase, type TestDatabase } from '../../../test/support/d
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
 import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
 import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   actionsSince,

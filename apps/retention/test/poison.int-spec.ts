@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { endOffsets, readBetween } from '../../../test/support/topic-reader';
 import { RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
-import { RetentionCaseEntity } from '../src/retention-case/retention-case.entity';
+import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   HookPublisher,

@@ -3,7 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { DataSource, Like } from 'typeorm';
+import { createDataSource } from '@app/persistence';
+import { Like, type DataSource } from 'typeorm';
 import {
   endOffsets,
   readBetween,
@@ -14,8 +15,9 @@ import {
 import { loadRetentionConfig } from '../src/config/retention.config';
 import { RETENTION_ACTIONS_TOPIC } from '../src/domain/retention-action';
 import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
-import { PendingHookEntity } from '../src/intake/pending-hook.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
+import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
+import { RETENTION_ENTITIES } from '../src/persistence/retention-store';
 import type { CaseDetailDto } from '../src/retention-case/retention-case.dto';
 import { createRetentionApp } from '../src/retention.app';
 import type { TestDatabase } from '../../../test/support/databases';
@@ -26,6 +28,10 @@ export const API_TOKEN = 'retention-test-token-0123456789';
 export interface RunningRetention {
   app: NestFastifyApplication;
   url: string;
+  /**
+   * The test's own connection to retention's database, to look at what it stored (the app's
+   * store keeps its connection to itself).
+   */
   dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -87,11 +93,19 @@ export async function startRetention(options: {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const dataSource = createDataSource(
+    { ...config.database, poolSize: 2 },
+    { entities: RETENTION_ENTITIES, migrations: [] },
+  );
+  await dataSource.initialize();
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
-    dataSource: app.get(DataSource),
-    close: () => app.close(),
+    dataSource,
+    close: async () => {
+      await app.close();
+      await dataSource.destroy();
+    },
   };
 }
 

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
 import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
-import { PendingHookEntity } from '../src/intake/pending-hook.entity';
+import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
 import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
-import { RetentionCaseEntity } from '../src/retention-case/retention-case.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
+import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   api,

@@ -42,4 +42,26 @@ describe('PrometheusBillwerkObserver', () => {
       'billwerk_api_request_duration_seconds_sum{operation="getContract",outcome="timeout",status="none"} 10',
     );
   });
+
+  it('counts 429 answers as throttled: retried while the client waits, gave_up when it fails', async () => {
+    const registry = new Registry();
+    const observer = new PrometheusBillwerkObserver(registry);
+    const base = {
+      operation: 'getContract',
+      method: 'GET' as const,
+      outcome: 'http_error' as const,
+    };
+    observer.attemptFinished({ ...base, attempt: 1, status: 429, durationMs: 5, retrying: true });
+    observer.attemptFinished({ ...base, attempt: 2, status: 429, durationMs: 5, retrying: false });
+    observer.attemptFinished({ ...base, attempt: 1, status: 503, durationMs: 5, retrying: true });
+
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'billwerk_api_throttled_total{operation="getContract",outcome="retried"} 1',
+    );
+    expect(text).toContain(
+      'billwerk_api_throttled_total{operation="getContract",outcome="gave_up"} 1',
+    );
+    expect(text).not.toMatch(/billwerk_api_throttled_total\{[^}]*\} 2/);
+  });
 });

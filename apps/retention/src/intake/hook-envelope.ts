@@ -1,4 +1,4 @@
-import type { IncomingHook } from '../workflow/workflow-engine';
+import type { IncomingHook } from '../workflow/hook';
 import { UnusableHookError } from '../workflow/workflow-errors';
 
 const TYPE_PREFIX = 'billwerk.';

@@ -1,10 +1,10 @@
 import { buildDeadLetter } from '@app/contracts';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
 import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
+import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { WorkflowEngine } from '../workflow/workflow-engine';
 import { HookConsumerService } from './hook-consumer.service';
@@ -41,7 +41,7 @@ function deadLetterMessage(
       provide: HookIntake,
       inject: [
         WorkflowEngine,
-        DataSource,
+        RetentionStore,
         RetentionKafkaService,
         RETENTION_CONFIG,
         RETENTION_LOGGER,
@@ -49,7 +49,7 @@ function deadLetterMessage(
       ],
       useFactory: (
         engine: WorkflowEngine,
-        dataSource: DataSource,
+        store: RetentionStore,
         kafka: RetentionKafkaService,
         config: RetentionConfig,
         logger: Logger,
@@ -57,7 +57,7 @@ function deadLetterMessage(
       ) =>
         new HookIntake(
           engine,
-          dataSource,
+          store,
           async (message, code, reason, attempts) => {
             const letter = deadLetterMessage(message, {
               code,
