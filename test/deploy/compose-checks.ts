@@ -39,7 +39,8 @@ export interface ComposeFile {
 }
 
 /** Set by the container runtime or Node itself, not by the app's config schema. */
-const RUNTIME_KEYS = new Set(['APP', 'NODE_OPTIONS']);
+/** Read by the image or by every app's start-up (tracing), not by an app's settings schema. */
+const RUNTIME_KEYS = new Set(['APP', 'NODE_OPTIONS', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g;
 
