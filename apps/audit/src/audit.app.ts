@@ -1,4 +1,4 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { createLogger, PinoNestLogger, traceHttpRequests } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -37,9 +37,11 @@ export async function createAuditApp(
       'AUDIT_CHAIN_KEY is unset: chaining with the published development key, which proves nothing against a rewriter (production refuses to start without a key)',
     );
   }
+  const adapter = new FastifyAdapter({ logger: false, return503OnClosing: true });
+  traceHttpRequests(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     AuditModule.forRoot(config, logger, dataSource),
-    new FastifyAdapter({ logger: false, return503OnClosing: true }),
+    adapter,
     { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
   );
   app.useGlobalPipes(parameterValidationPipe());

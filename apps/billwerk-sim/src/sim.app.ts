@@ -1,4 +1,4 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { createLogger, PinoNestLogger, traceHttpRequests } from '@app/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +23,7 @@ export async function createSimApp(
     routerOptions: { ignoreTrailingSlash: true },
   });
   const fastify = adapter.getInstance();
+  traceHttpRequests(fastify);
   fastify.addHook('onRequest', (request, reply) => injectFault(runtime.faults, request, reply));
   // Simulator time runs ahead of the wall clock after /sim/clock/advance: say which "now" an answer is from.
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -1,4 +1,4 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { createLogger, PinoNestLogger, traceHttpRequests } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,9 +17,11 @@ export async function createRetentionApp(
   const store = await openRetentionStore(config.database);
   logger.info({ database: describeDatabase(config.database) }, 'retention store ready');
   try {
+    const adapter = new FastifyAdapter({ logger: false, return503OnClosing: true });
+    traceHttpRequests(adapter.getInstance());
     const app = await NestFactory.create<NestFastifyApplication>(
       RetentionModule.forRoot(config, logger, store),
-      new FastifyAdapter({ logger: false, return503OnClosing: true }),
+      adapter,
       { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
     );
     app.useGlobalPipes(
