@@ -1,6 +1,6 @@
 /** Three tiers: unit specs beside the code; integration and e2e specs against real Kafka. */
 const moduleNameMapper = {
-  '^@app/(contracts|messaging|observability|config|billwerk-api|persistence)$':
+  '^@app/(contracts|messaging|observability|config|billwerk-api|persistence|platform)$':
     '<rootDir>/libs/$1/src',
 };
 const transform = {

@@ -5,6 +5,7 @@ import {
   startSpan,
   tracingEnabled,
 } from '@app/observability';
+import { PROBLEM_CONTENT_TYPE } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -115,7 +116,7 @@ export class HookEndpoint {
           activeTraceparent() ?? childTraceparent(firstValue(request.headers.traceparent)),
         requestId,
       });
-      this.send(response, requestId, 202, { id: accepted.id }, {});
+      this.send(response, requestId, 202, JSON_CONTENT_TYPE, { id: accepted.id }, {});
     } catch (error) {
       if (error instanceof RequestAbortedError) return;
       const { status, body, headers } = this.answers.answer(error, {
@@ -130,6 +131,7 @@ export class HookEndpoint {
         response,
         requestId,
         status,
+        PROBLEM_CONTENT_TYPE,
         body,
         close ? { ...headers, connection: 'close' } : headers,
       );
@@ -140,12 +142,13 @@ export class HookEndpoint {
     response: ServerResponse,
     requestId: string,
     status: number,
+    contentType: string,
     payload: object,
     headers: Record<string, string>,
   ): void {
     const text = JSON.stringify(payload);
     response.writeHead(status, {
-      'content-type': JSON_CONTENT_TYPE,
+      'content-type': contentType,
       'content-length': Buffer.byteLength(text),
       'x-request-id': requestId,
       ...(this.closing ? { connection: 'close' } : {}),
