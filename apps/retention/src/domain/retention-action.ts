@@ -20,8 +20,16 @@ export interface ActionMessage {
   headers: Record<string, string>;
 }
 
-/** The Kafka message for one action: CloudEvents structured mode, keyed by ContractId. */
-export function actionMessage(id: string, time: string, data: RetentionActionData): ActionMessage {
+/**
+ * The Kafka message for one action: CloudEvents structured mode, keyed by ContractId, with the
+ * `traceparent` of the span that decided it when there is one.
+ */
+export function actionMessage(
+  id: string,
+  time: string,
+  data: RetentionActionData,
+  traceparent?: string | null,
+): ActionMessage {
   const type = ACTION_TYPE_PREFIX + data.action;
   const envelope = {
     specversion: '1.0',
@@ -41,6 +49,7 @@ export function actionMessage(id: string, time: string, data: RetentionActionDat
       ce_id: id,
       ce_type: type,
       ce_source: ACTION_SOURCE,
+      ...(traceparent ? { traceparent } : {}),
     },
   };
 }
