@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import {
   AUDIT_CHECKPOINTS_TOPIC,
   AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+  AUDIT_DLQ_TOPIC,
   BILLWERK_TOPICS,
   KAFKA_ACLS,
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_DLQ_TOPIC,
 } from '@app/contracts';
 import { parse } from 'yaml';
 import {
@@ -14,7 +17,6 @@ import {
   loadAuditConfig,
   loadAuditDatabaseConfig,
 } from '../../apps/audit/src/config/audit.config';
-import { AUDIT_DLQ_TOPIC } from '../../apps/audit/src/ingestion/audit-topics';
 import { SimEnvironment, loadSimConfig } from '../../apps/billwerk-sim/src/config/sim.config';
 import {
   IngressEnvironment,
@@ -26,10 +28,6 @@ import {
   loadRetentionConfig,
   loadRetentionDatabaseConfig,
 } from '../../apps/retention/src/config/retention.config';
-import {
-  RETENTION_ACTIONS_TOPIC,
-  RETENTION_DLQ_TOPIC,
-} from '../../apps/retention/src/domain/retention-action';
 import { DEFAULT_KAFKA_VERSION } from '../../tools/kafka/local-kafka';
 import {
   appOf,

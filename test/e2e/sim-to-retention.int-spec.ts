@@ -5,6 +5,7 @@
  * hooks, their order and the state retention sees are the simulator's own, not hand-written.
  */
 import 'reflect-metadata';
+import { AUDITED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -28,7 +29,6 @@ import {
 import type { CaseDto } from '../../apps/retention/src/retention-case/retention-case.dto';
 import { createAuditApp } from '../../apps/audit/src/audit.app';
 import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
-import { AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import { endOffsets, readBetween, type Offsets } from '../support/topic-reader';
 import {
   createPostgresDatabase,
@@ -38,7 +38,6 @@ import {
 
 jest.setTimeout(120_000);
 
-const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
 const AUDIT_TOKEN = 'sim-e2e-audit-token-0123456789';
 const PREMIUM = '64a000000000000000000022';
 const BASIC_VARIANT = '64a000000000000000000021';

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import {
-  BILLWERK_TOPICS,
-  KAFKA_PRINCIPALS,
-  RETENTION_ACTIONS_TOPIC,
-} from '../../libs/contracts/src';
+import { BILLWERK_TOPICS, KAFKA_PRINCIPALS, RETENTION_ACTIONS_TOPIC } from '@app/contracts';
 import { startFreshKafka } from '../../test/support/private-kafka';
 import { stopLocalKafka, type RunningKafka } from './local-kafka';
 

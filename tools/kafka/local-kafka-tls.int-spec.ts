@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { KAFKA_PRINCIPALS } from '../../libs/contracts/src';
+import { KAFKA_PRINCIPALS } from '@app/contracts';
 import { startFreshKafka } from '../../test/support/private-kafka';
 import { stopLocalKafka, type RunningKafka } from './local-kafka';
 

@@ -62,22 +62,3 @@ export function auditRecords(
     auditRecord({ offset: String(firstOffset + index), ...overrides(index) }),
   );
 }
-
-/** A CloudEvent as the ingress publishes it, as Kafka message value text. */
-export function cloudEventJson(
-  event: string,
-  data: Record<string, unknown>,
-  id: string = randomUUID(),
-): string {
-  return JSON.stringify({
-    specversion: '1.0',
-    id,
-    source: 'billwerk/default',
-    type: `billwerk.${event}`,
-    subject: (data.ContractId ?? data.CustomerId ?? id) as string,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    retrycount: 0,
-    data: { Event: event, ...data },
-  });
-}

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { INGRESS_CONFIG, type IngressConfig } from './config/ingress.config';
@@ -21,7 +20,6 @@ export class IngressModule {
   static forRoot(config: IngressConfig, logger: Logger): DynamicModule {
     return {
       module: IngressModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ingress: config })] })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },

@@ -1,3 +1,4 @@
+import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '@app/contracts';
 import {
   AcknowledgedProducer,
   ensureTopics,
@@ -19,7 +20,6 @@ import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
-import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from './audit-topics';
 
 const START_RETRY_MS = 5000;
 

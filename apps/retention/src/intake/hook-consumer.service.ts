@@ -1,3 +1,4 @@
+import { RETENTION_CONSUMED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import {
   kafkaProblem,
   ResilientConsumer,
@@ -13,8 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
-import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
-import { CONSUMED_TOPICS, RetentionKafkaService } from '../kafka/retention-kafka.service';
+import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { BackgroundLoop } from '../workflow/background-loop';
@@ -89,7 +89,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       this.logger,
       {
         groupId: this.config.kafka.groupId,
-        topics: CONSUMED_TOPICS,
+        topics: RETENTION_CONSUMED_TOPICS,
         // A new group processes the retained backlog (earliest); the workflows guard themselves
         // against acting on stale hooks.
         fromBeginning: this.config.kafka.start === 'earliest',

@@ -1,6 +1,7 @@
 import { BillwerkRequestRejectedError, BillwerkUnavailableError } from '@app/billwerk-api';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
+import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
 import { openRetentionStore } from '../persistence/retention-data-source';
 import type { IncomingHook, WorkflowEngine } from '../workflow/workflow-engine';
 import { HookIntake, type ConsumedMessage } from './hook-intake';
@@ -14,11 +15,7 @@ function message(event: string, body: Record<string, unknown> = {}): ConsumedMes
     partition: 0,
     offset: String(offset),
     key: 'k',
-    value: JSON.stringify({
-      id: `e${offset}`,
-      type: `billwerk.${event}`,
-      data: { Event: event, ...body },
-    }),
+    value: cloudEventJson(event, body, `e${offset}`),
     headers: { ce_type: `billwerk.${event}` },
   };
 }

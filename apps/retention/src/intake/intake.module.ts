@@ -1,9 +1,8 @@
-import { buildDeadLetter } from '@app/contracts';
+import { buildDeadLetter, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
-import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { WorkflowEngine } from '../workflow/workflow-engine';

@@ -1,10 +1,10 @@
+import {
+  RETENTION_ACTIONS_TOPIC,
+  retentionActionMessage,
+  type RetentionActionData,
+} from '@app/contracts';
 import type { TopicBatch } from '@app/messaging';
 import { In, type DataSource } from 'typeorm';
-import {
-  actionMessage,
-  RETENTION_ACTIONS_TOPIC,
-  type RetentionActionData,
-} from '../domain/retention-action';
 import type { ActionType } from '../domain/retention-model';
 import { OutboxEntity } from './outbox.entity';
 
@@ -71,7 +71,7 @@ export class OutboxRelay {
         {
           topic: RETENTION_ACTIONS_TOPIC,
           messages: rows.map((row) =>
-            actionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
+            retentionActionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
           ),
         },
       ]);

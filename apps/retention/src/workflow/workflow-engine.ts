@@ -20,7 +20,7 @@ import {
   type PaymentResolutionEvent,
 } from '../domain/decisions';
 import type { OfferRules } from '../domain/offer-rules';
-import type { ActionContact, RetentionActionData } from '../domain/retention-action';
+import type { RetentionActionContact as ActionContact, RetentionActionData } from '@app/contracts';
 import type {
   CaseKind,
   CaseOutcome,
