@@ -11,6 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { withPostgres } from '../support/databases';
+import { SIM_DISCOUNTS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 import { LocalCluster } from '../support/faults/local-cluster';
 import { AppInstance, ensureBuilt } from '../support/faults/app-instance';
@@ -43,7 +44,7 @@ const AUDIT_TOKEN = 'chaos-audit-token-0123456789';
 const RETENTION_TOKEN = 'chaos-retention-token-0123456789';
 const SIM_CLIENT = { id: 'chaos-retention', secret: 'chaos-retention-secret' };
 /** A 20 % discount of the simulator's catalogue: every win-back case carries an offer. */
-const OFFER = '64b000000000000000000001';
+const OFFER = SIM_DISCOUNTS[0].Id;
 export const AUDIT_GROUP = 'billwerk-audit';
 export const RETENTION_GROUP = 'billwerk-retention';
 

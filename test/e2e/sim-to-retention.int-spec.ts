@@ -13,6 +13,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BASIC, startIngress, type RunningIngress } from '../../apps/ingress/test/ingress-harness';
 import { SIM_CLIENT, startSim, type RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
+import { SIM_DISCOUNTS, SIM_PLANS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import {
   actionsSince,
   actionsSnapshot,
@@ -39,9 +40,9 @@ import {
 jest.setTimeout(120_000);
 
 const AUDIT_TOKEN = 'sim-e2e-audit-token-0123456789';
-const PREMIUM = '64a000000000000000000022';
-const BASIC_VARIANT = '64a000000000000000000021';
-const DISCOUNT = '64b000000000000000000001';
+const PREMIUM = SIM_PLANS.premium.PlanVariantId;
+const BASIC_VARIANT = SIM_PLANS.basic.PlanVariantId;
+const DISCOUNT = SIM_DISCOUNTS[0].Id;
 
 interface Played {
   scenario: string;

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
-import { auditRecord, auditRecords, billwerkId, TEST_LINKER } from '../../test/audit-fixtures';
+import { auditRecord, auditRecords, TEST_LINKER } from '../../test/audit-fixtures';
+import { billwerkId } from '../../../../test/fixtures/billwerk-hooks';
 import { verifyChains } from '../../test/verify-chains';
 import { openAuditDatabase } from './audit-data-source';
 import { AuditLogRepository } from './audit-log.repository';

@@ -15,7 +15,7 @@ import {
 } from '../../../../test/support/kafka';
 import { TcpProxy } from '../../../../test/support/tcp-proxy';
 import { waitFor } from '../../../../test/support/wait-for';
-import { billwerkId } from '../../test/audit-fixtures';
+import { billwerkId } from '../../../../test/fixtures/billwerk-hooks';
 import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
 import { verifyChains } from '../../test/verify-chains';
 import {
