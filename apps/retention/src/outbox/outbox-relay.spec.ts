@@ -120,10 +120,15 @@ describe('OutboxRelay', () => {
     await expect(relay().relayDue()).rejects.toBeInstanceOf(ClaimExpiredError);
     expect(topic).toEqual([]);
     expect(await statuses()).toEqual({ a1: 'pending' });
+    // Left to the next round at once, not hidden for a whole claim.
+    lookupTakesMs = 0;
+    expect(await relay().relayDue()).toBe(1);
+    expect(topic).toEqual(['a1']);
   });
 
-  it('fails the round when the topic cannot be looked through, sending nothing', async () => {
-    await enqueue('a1', new Date(now).toISOString());
+  it('fails the round when the topic cannot be looked through, and still reaches back later', async () => {
+    const deadClaimEnd = new Date(now).toISOString();
+    await enqueue('a1', deadClaimEnd);
     const blind = new OutboxRelay(
       dataSource,
       () => Promise.reject(new Error('not to be called')),
@@ -131,7 +136,17 @@ describe('OutboxRelay', () => {
       () => undefined,
       () => new Date(now),
     );
+    now += 5 * MINUTE;
     await expect(blind.relayDue()).rejects.toThrow('actions topic unreadable');
     expect(await statuses()).toEqual({ a1: 'pending' });
+    // Due again at once, and the next lookup still starts where the dead relay's claim began.
+    topic.push('a1');
+    now += 1000;
+    expect(await relay().relayDue()).toBe(1);
+    expect(lookups).toEqual([
+      { ids: ['a1'], since: new Date(Date.parse(deadClaimEnd) - 2 * MINUTE - MINUTE) },
+    ]);
+    expect(topic).toEqual(['a1']);
+    expect(await statuses()).toEqual({ a1: 'published' });
   });
 });

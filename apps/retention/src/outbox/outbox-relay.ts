@@ -56,6 +56,19 @@ export class OutboxRelay {
   async relayDue(): Promise<number> {
     const claim = await this.claim();
     if (claim.rows.length === 0) return 0;
+    try {
+      return await this.publish(claim);
+    } catch (error) {
+      // Due again next round and in doubt: a failed or timed-out send may have written some of
+      // them. If the database is gone as well, the claim runs out instead.
+      await this.release(claim).catch((releaseError: unknown) => {
+        throw new AggregateError([error, releaseError], 'relay round failed; claim not released');
+      });
+      throw error;
+    }
+  }
+
+  private async publish(claim: Claim): Promise<number> {
     const found = await this.alreadyPublished(claim);
     const rows = claim.rows.filter((row) => !found.has(row.id));
     const at = this.now().toISOString();
@@ -66,35 +79,34 @@ export class OutboxRelay {
         `claim on ${rows.length} outbox row(s) ran too low to send; left to the next relay round`,
       );
     }
-    try {
-      await this.send([
-        {
-          topic: RETENTION_ACTIONS_TOPIC,
-          messages: rows.map((row) =>
-            retentionActionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
-          ),
-        },
-      ]);
-    } catch (error) {
-      // Due again next round, in doubt: a failed or timed-out send may have written some of them.
-      // If the database is gone as well, the claim runs out instead.
-      await this.dataSource.manager
-        .update(
-          OutboxEntity,
-          { id: In(rows.map((row) => row.id)), status: 'pending' },
-          { claimedUntil: this.now().toISOString() },
-        )
-        .catch((releaseError: unknown) => {
-          throw new AggregateError([error, releaseError], 'send failed; claim not released');
-        });
-      throw error;
-    }
+    await this.send([
+      {
+        topic: RETENTION_ACTIONS_TOPIC,
+        messages: rows.map((row) =>
+          retentionActionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
+        ),
+      },
+    ]);
     await this.markPublished(
       rows.map((row) => row.id),
       at,
     );
     for (const row of rows) this.published(row.type);
     return claim.rows.length;
+  }
+
+  /**
+   * Ends the claim at once, keeping the rows in doubt. A row that was in doubt already keeps its
+   * earlier claim's end, so the next lookup still reaches back to a dead relay's sends.
+   */
+  private async release(claim: Claim): Promise<void> {
+    const ends = claim.inDoubt.map((row) => Date.parse(row.claimedUntil ?? ''));
+    const releasedAt = new Date(Math.min(this.now().getTime(), ...ends)).toISOString();
+    await this.dataSource.manager.update(
+      OutboxEntity,
+      { id: In(claim.rows.map((row) => row.id)), status: 'pending' },
+      { claimedUntil: releasedAt },
+    );
   }
 
   private async alreadyPublished(claim: Claim): Promise<Set<string>> {
