@@ -67,6 +67,7 @@ const REQUIRED: Record<string, string> = {
   KAFKA_REPLAY_PASSWORD: 'compose-test-kafka-replay',
   KAFKA_AUDIT_PASSWORD: 'compose-test-kafka-audit',
   KAFKA_RETENTION_PASSWORD: 'compose-test-kafka-retention',
+  GRAFANA_ADMIN_PASSWORD: 'compose-test-grafana-admin',
 };
 
 const ENTRIES: Record<string, AppEntry> = {
@@ -117,6 +118,7 @@ const VARIANTS: string[][] = [
   ['docker-compose.yml'],
   ['docker-compose.yml', 'docker-compose.scram.yml'],
   ['docker-compose.yml', 'docker-compose.cluster.yml'],
+  ['docker-compose.yml', 'docker-compose.observability.yml'],
 ];
 
 /** The base file merged with an override, interpolated with the test values. */
@@ -178,6 +180,16 @@ function runDockerComposeConfig(
   } catch (error) {
     return { ok: false, error: String((error as { stderr?: unknown }).stderr ?? error) };
   }
+}
+
+/** The checks every variant must pass as the base file does. */
+function variantProblems(compose: ComposeFile): string[] {
+  return [
+    ...checkAppEnvironments(compose, ENTRIES),
+    ...checkDependencies(compose),
+    ...checkVolumes(compose),
+    ...checkKafkaPortsOnLoopback(compose),
+  ];
 }
 
 function allApps(compose: ComposeFile): string[] {
@@ -470,10 +482,7 @@ describe('docker-compose.scram.yml', () => {
   const kafkaEnv = compose.services.kafka.environment ?? {};
 
   it('passes every app check the base file passes', () => {
-    expect(checkAppEnvironments(compose, ENTRIES)).toEqual([]);
-    expect(checkDependencies(compose)).toEqual([]);
-    expect(checkVolumes(compose)).toEqual([]);
-    expect(checkKafkaPortsOnLoopback(compose)).toEqual([]);
+    expect(variantProblems(compose)).toEqual([]);
     expect(checkNoHardCodedSecrets(raw)).toEqual([]);
   });
 
@@ -579,10 +588,7 @@ describe('docker-compose.cluster.yml', () => {
   const nodes = ['kafka', 'kafka-2', 'kafka-3'];
 
   it('passes every app check the base file passes', () => {
-    expect(checkAppEnvironments(compose, ENTRIES)).toEqual([]);
-    expect(checkDependencies(compose)).toEqual([]);
-    expect(checkVolumes(compose)).toEqual([]);
-    expect(checkKafkaPortsOnLoopback(compose)).toEqual([]);
+    expect(variantProblems(compose)).toEqual([]);
   });
 
   it('runs three KRaft voters, each broker and controller, on volumes of their own', () => {
@@ -624,6 +630,69 @@ describe('docker-compose.cluster.yml', () => {
         condition: 'service_healthy',
       });
     }
+  });
+});
+
+describe('docker-compose.observability.yml', () => {
+  const raw = loadRaw('docker-compose.observability.yml');
+  const compose = variant('docker-compose.observability.yml');
+  const scrape = parse(read('deploy/prometheus/prometheus.yml')) as {
+    rule_files: string[];
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+  const datasources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
+    datasources: { uid: string; url: string }[];
+  };
+  const providers = parse(read('deploy/grafana/provisioning/dashboards/billwerk-bridge.yml')) as {
+    providers: { options: { path: string } }[];
+  };
+
+  it('passes every check the base file passes, adding only prometheus and grafana', () => {
+    expect(variantProblems(compose)).toEqual([]);
+    expect(checkNoHardCodedSecrets(raw)).toEqual([]);
+    expect(Object.keys(raw.services).sort()).toEqual(['grafana', 'prometheus']);
+    expect(compose.services.prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
+    expect(compose.services.grafana.ports).toEqual(['127.0.0.1:3030:3000']);
+  });
+
+  it('scrapes each app as its job, at the port its config listens on', () => {
+    const targets = Object.fromEntries(
+      scrape.scrape_configs.map((job) => [job.job_name, job.static_configs[0].targets]),
+    );
+    expect(Object.keys(targets).sort()).toEqual(['audit', 'ingress', 'retention']);
+    for (const [job, [target]] of Object.entries(targets)) {
+      const [service, port] = target.split(':');
+      const env = Object.fromEntries(
+        Object.entries(compose.services[service].environment ?? {})
+          .filter(([, value]) => value !== null && value !== undefined) // passed through when set
+          .map(([key, value]) => [key, String(value)]),
+      );
+      const entry = ENTRIES[appOf(compose.services[service]) ?? ''];
+      expect([job, service, Number(port)]).toEqual([job, job, entry.port?.(entry.load(env))]);
+    }
+  });
+
+  it('mounts the rules Prometheus loads and the dashboards Grafana provisions', () => {
+    expect(compose.services.prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(compose.services.prometheus.command).toContain(
+      '--config.file=/etc/prometheus/prometheus.yml',
+    );
+    expect(scrape.rule_files).toEqual(['rules/*.rules.yml']);
+    expect(compose.services.grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+        `./deploy/grafana/dashboards:${providers.providers[0].options.path}:ro`,
+      ]),
+    );
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ uid: 'prometheus', url: 'http://prometheus:9090' }),
+    ]);
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/billwerk-bridge.json')) as {
+      panels: { type: string; datasource?: { uid: string } }[];
+    };
+    const uids = dashboard.panels.flatMap((panel) => panel.datasource?.uid ?? []);
+    expect(uids.length).toBeGreaterThan(0);
+    expect(new Set(uids)).toEqual(new Set(['prometheus']));
   });
 });
 

@@ -269,5 +269,11 @@ describe('audit end to end', () => {
     const metrics = await (await fetch(`${auditUrl}/metrics`)).text();
     expect(metrics).toContain('billwerk_audit_rows_written_total');
     expect(metrics).toContain('billwerk_audit_consumer_lag');
+    // The verifies above, one intact and one after the tampering, as the chain alerts read them.
+    expect(metrics).toMatch(/billwerk_audit_chain_verifications_total\{result="ok"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /billwerk_audit_chain_verifications_total\{result="broken"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(/billwerk_audit_chain_broken_partitions\{[^}]*\} 1\n/);
   });
 });

@@ -222,5 +222,10 @@ describe('e2e: billwerk hooks through the ingress to retention actions', () => {
     expect(text).toMatch(
       /retention_case_resolution_seconds_count\{[^}]*outcome="recovered"[^}]*\} 1/,
     );
+    // What the consumer and billwerk API alerts read (docs/alerts.md).
+    expect(text).toMatch(/retention_consumer_lag\{[^}]*topic="billwerk\.contract\.v1"[^}]*\} \d/);
+    expect(text).toMatch(
+      /billwerk_api_request_duration_seconds_count\{[^}]*operation="getContract",outcome="ok",status="200"/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { AUDIT_CHECKPOINTS_TOPIC } from '@app/contracts';
-import { createKafka } from '@app/messaging';
+import { AUDIT_CHECKPOINTS_TOPIC, AUDIT_CHECKPOINTS_TOPIC_CONFIG } from '@app/contracts';
+import { createKafka, ensureTopics } from '@app/messaging';
 import { createLogger } from '@app/observability';
 import type { Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -109,6 +109,14 @@ describe.each(TEST_DATABASES)('tampering with the audit log on %s', (_kind, crea
     topic = uniqueName('audit-test.payment.v1');
     groupId = uniqueName('audit-tamper-group');
     await createTopics(kafka, [topic, `${topic}.dlq`], 1);
+    // As the audit app creates it at start; this spec runs the consumer without the app.
+    await ensureTopics(kafka, [
+      {
+        topic: AUDIT_CHECKPOINTS_TOPIC,
+        numPartitions: 1,
+        configEntries: AUDIT_CHECKPOINTS_TOPIC_CONFIG,
+      },
+    ]);
     readers = [];
     rewriter = new Rewriter(dataSource);
   });

@@ -489,6 +489,21 @@ describe('operations endpoints', () => {
     expect(text).toMatch(
       /billwerk_ingress_billwerk_retry_count_bucket\{le="7",[^}]*source="sandbox"[^}]*\} [1-9]/,
     );
+    // The rejections the cases above provoked, by status and the error's code (docs/alerts.md).
+    for (const [status, reason] of [
+      ['400', 'INVALID_HOOK'],
+      ['400', 'INVALID_JSON'],
+      ['401', 'UNAUTHORIZED'],
+      ['405', 'METHOD_NOT_ALLOWED'],
+      ['413', 'BODY_TOO_LARGE'],
+      ['415', 'UNSUPPORTED_MEDIA_TYPE'],
+    ]) {
+      expect(text).toMatch(
+        new RegExp(
+          `billwerk_ingress_hook_rejections_total\\{status="${status}",reason="${reason}"[^}]*\\} [1-9]`,
+        ),
+      );
+    }
   });
 
   it('echoes a caller request id and logs nothing secret in responses', async () => {

@@ -3,7 +3,7 @@ import { exitOnStartupError } from '@app/config';
 import { createLogger } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
 import { loadRetentionDatabaseConfig } from './config/retention.config';
-import { openRetentionStore } from './persistence/retention-data-source';
+import { openRetentionStore } from './persistence/retention-store';
 
 /**
  * `npm run migration:run:retention`: brings the retention schema up to date as an explicit step
@@ -12,8 +12,8 @@ import { openRetentionStore } from './persistence/retention-data-source';
 async function migrate(): Promise<void> {
   const config = loadRetentionDatabaseConfig(process.env);
   const logger = createLogger('retention-migrate', config.logLevel);
-  const dataSource = await openRetentionStore(config.database);
-  await dataSource.destroy();
+  const store = await openRetentionStore(config.database);
+  await store.close();
   logger.info({ database: describeDatabase(config.database) }, 'retention schema up to date');
 }
 

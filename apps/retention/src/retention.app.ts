@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { RetentionConfig } from './config/retention.config';
-import { openRetentionStore } from './persistence/retention-data-source';
+import { openRetentionStore } from './persistence/retention-store';
 import { RetentionModule } from './retention.module';
 
 /** Builds retention (not listening yet): opens and migrates the store, then wires Nest. */
@@ -14,11 +14,11 @@ export async function createRetentionApp(
   config: RetentionConfig,
   logger: Logger = createLogger('retention', config.logLevel),
 ): Promise<NestFastifyApplication> {
-  const dataSource = await openRetentionStore(config.database);
+  const store = await openRetentionStore(config.database);
   logger.info({ database: describeDatabase(config.database) }, 'retention store ready');
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      RetentionModule.forRoot(config, logger, dataSource),
+      RetentionModule.forRoot(config, logger, store),
       new FastifyAdapter({ logger: false, return503OnClosing: true }),
       { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
     );
@@ -40,7 +40,7 @@ export async function createRetentionApp(
     }
     return app;
   } catch (error) {
-    await dataSource.destroy();
+    await store.close();
     throw error;
   }
 }

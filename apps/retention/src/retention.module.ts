@@ -1,7 +1,6 @@
 import { BillwerkApiClient } from '@app/billwerk-api';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from './config/retention.config';
 import type { BillwerkGateway } from './domain/billwerk-gateway';
 import { HealthController } from './health/health.controller';
@@ -10,43 +9,19 @@ import { RetentionKafkaService } from './kafka/retention-kafka.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { RetentionMetrics } from './metrics/retention-metrics';
 import { OutboxModule } from './outbox/outbox.module';
-import { OutboxEntity } from './outbox/outbox.entity';
-import { PendingHookEntity } from './intake/pending-hook.entity';
-import { RetentionCaseEntity } from './retention-case/retention-case.entity';
+import { RetentionStore } from './persistence/retention-store';
 import { RetentionCaseModule } from './retention-case/retention-case.module';
 import { BILLWERK_GATEWAY, RETENTION_LOGGER } from './retention.tokens';
 import { HookReadCache } from './intake/hook-read-cache';
+import { CaseCloser } from './workflow/case-closer';
 import { WorkflowEngine } from './workflow/workflow-engine';
 
 /** The store figures behind the win-back rate and backlog gauges. */
-function storeFigures(dataSource: DataSource, metrics: RetentionMetrics): void {
+function storeFigures(store: RetentionStore, metrics: RetentionMetrics): void {
   metrics.store = {
-    winBackRate: async () => {
-      const rows = await dataSource.manager
-        .createQueryBuilder(RetentionCaseEntity, 'c')
-        .select('c.outcome', 'outcome')
-        .addSelect('COUNT(*)', 'count')
-        .where('c.kind = :kind AND c.outcome IN (:...outcomes)', {
-          kind: 'win-back',
-          outcomes: ['won', 'lost', 'offer-applied'],
-        })
-        .groupBy('c.outcome')
-        .getRawMany<{ outcome: string; count: string | number }>();
-      const total = rows.reduce((sum, row) => sum + Number(row.count), 0);
-      const kept = rows
-        .filter((row) => row.outcome !== 'lost')
-        .reduce((sum, row) => sum + Number(row.count), 0);
-      return total === 0 ? 0 : kept / total;
-    },
-    pendingHooks: () => dataSource.manager.count(PendingHookEntity),
-    dueActions: () =>
-      dataSource.manager
-        .createQueryBuilder(OutboxEntity, 'o')
-        .where('o.status = :pending AND o.dueAt <= :now', {
-          pending: 'pending',
-          now: new Date().toISOString(),
-        })
-        .getCount(),
+    winBackRate: () => store.cases.winBackRate(),
+    pendingHooks: () => store.parkedHooks.count(),
+    dueActions: () => store.outbox.dueCount(new Date().toISOString()),
   };
 }
 
@@ -55,13 +30,13 @@ function storeFigures(dataSource: DataSource, metrics: RetentionMetrics): void {
 @Module({})
 class RetentionCoreModule implements OnApplicationShutdown {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: RetentionStore,
     private readonly kafka: RetentionKafkaService,
   ) {}
 
-  static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+  static forRoot(config: RetentionConfig, logger: Logger, store: RetentionStore): DynamicModule {
     const metrics = new RetentionMetrics();
-    storeFigures(dataSource, metrics);
+    storeFigures(store, metrics);
     const billwerk: BillwerkGateway = new BillwerkApiClient({
       baseUrl: config.billwerk.baseUrl,
       clientId: config.billwerk.clientId,
@@ -72,7 +47,7 @@ class RetentionCoreModule implements OnApplicationShutdown {
     });
     const reads = new HookReadCache(billwerk);
     const engine = new WorkflowEngine(
-      dataSource,
+      store,
       reads,
       {
         rules: config.offerRules,
@@ -86,10 +61,11 @@ class RetentionCoreModule implements OnApplicationShutdown {
     const providers = [
       { provide: RETENTION_CONFIG, useValue: config },
       { provide: RETENTION_LOGGER, useValue: logger },
-      { provide: DataSource, useValue: dataSource },
+      { provide: RetentionStore, useValue: store },
       { provide: BILLWERK_GATEWAY, useValue: billwerk },
       { provide: RetentionMetrics, useValue: metrics },
       { provide: WorkflowEngine, useValue: engine },
+      { provide: CaseCloser, useValue: new CaseCloser(store, metrics) },
       { provide: HookReadCache, useValue: reads },
       RetentionKafkaService,
     ];
@@ -103,18 +79,18 @@ class RetentionCoreModule implements OnApplicationShutdown {
   // Runs after every capability stopped in beforeApplicationShutdown: nothing uses these now.
   async onApplicationShutdown(): Promise<void> {
     await this.kafka.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.store.close();
   }
 }
 
 /** The retention app, built from a config validated and a store opened before Nest starts. */
 @Module({})
 export class RetentionModule {
-  static forRoot(config: RetentionConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+  static forRoot(config: RetentionConfig, logger: Logger, store: RetentionStore): DynamicModule {
     return {
       module: RetentionModule,
       imports: [
-        RetentionCoreModule.forRoot(config, logger, dataSource),
+        RetentionCoreModule.forRoot(config, logger, store),
         IntakeModule,
         OutboxModule,
         RetentionCaseModule,

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   actionsSince,

@@ -6,7 +6,7 @@
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { OwnedPostgres } from '../../../test/support/faults/owned-postgres';
-import { RetentionCaseEntity } from '../src/retention-case/retention-case.entity';
+import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   drained,

@@ -10,7 +10,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { endOffsets, readBetween } from '../../../test/support/topic-reader';
-import { RetentionCaseEntity } from '../src/retention-case/retention-case.entity';
+import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   HookPublisher,

@@ -4,7 +4,7 @@ import { In } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { endOffsets, readBetween } from '../../../test/support/topic-reader';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import type { CaseDto } from '../src/retention-case/retention-case.dto';
 import { FakeBillwerk } from './fake-billwerk';
 import {

@@ -2,7 +2,8 @@ import { RETENTION_ACTIONS_TOPIC, RETENTION_CONSUMED_TOPICS } from '@app/contrac
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
-import { DataSource, Like } from 'typeorm';
+import { createDataSource } from '@app/persistence';
+import { Like, type DataSource } from 'typeorm';
 import {
   endOffsets,
   readBetween,
@@ -11,8 +12,9 @@ import {
   type ReadMessage,
 } from '../../../test/support/topic-reader';
 import { loadRetentionConfig } from '../src/config/retention.config';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
-import { PendingHookEntity } from '../src/intake/pending-hook.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
+import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
+import { RETENTION_ENTITIES } from '../src/persistence/retention-store';
 import type { CaseDetailDto } from '../src/retention-case/retention-case.dto';
 import { createRetentionApp } from '../src/retention.app';
 import type { HookBody } from '../../../test/fixtures/billwerk-hooks';
@@ -24,6 +26,10 @@ export const API_TOKEN = 'retention-test-token-0123456789';
 export interface RunningRetention {
   app: NestFastifyApplication;
   url: string;
+  /**
+   * The test's own connection to retention's database, to look at what it stored (the app's
+   * store keeps its connection to itself).
+   */
   dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -98,11 +104,19 @@ export async function startRetention(options: {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const dataSource = createDataSource(
+    { ...config.database, poolSize: 2 },
+    { entities: RETENTION_ENTITIES, migrations: [] },
+  );
+  await dataSource.initialize();
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
-    dataSource: app.get(DataSource),
-    close: () => app.close(),
+    dataSource,
+    close: async () => {
+      await app.close();
+      await dataSource.destroy();
+    },
   };
 }
 

@@ -12,9 +12,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
-import { PendingHookEntity } from '../src/intake/pending-hook.entity';
-import { OutboxEntity } from '../src/outbox/outbox.entity';
-import { RetentionCaseEntity } from '../src/retention-case/retention-case.entity';
+import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
+import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
+import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
   api,

@@ -60,6 +60,21 @@ class FakeAdmin {
     this.created.push(...topics);
     return Promise.resolve(true);
   }
+  /** How many ListOffsets answers NOT_LEADER_OR_FOLLOWER before the leaders serve. */
+  notYetServed = 0;
+  offsetAsks = 0;
+  fetchTopicOffsets(): Promise<Array<{ partition: number; high: string }>> {
+    this.offsetAsks += 1;
+    if (this.notYetServed > 0) {
+      this.notYetServed -= 1;
+      return Promise.reject(
+        Object.assign(new Error('This server is not the leader for that topic-partition'), {
+          type: 'NOT_LEADER_OR_FOLLOWER',
+        }),
+      );
+    }
+    return Promise.resolve([{ partition: 0, high: '0' }]);
+  }
 }
 
 function kafkaWith(admin: FakeAdmin): Kafka {
@@ -77,6 +92,15 @@ describe('replication rules', () => {
 });
 
 describe('ensureTopics', () => {
+  it("returns only once the new topics' leaders answer ListOffsets", async () => {
+    const admin = new FakeAdmin([], 1);
+    admin.notYetServed = 3;
+    await expect(
+      ensureTopics(kafkaWith(admin), [{ topic: 'billwerk.contract.v1', numPartitions: 1 }]),
+    ).resolves.toEqual(['billwerk.contract.v1']);
+    expect(admin.offsetAsks).toBe(4);
+  });
+
   it('creates only the missing topics, unclean election off, RF from the cluster when unset', async () => {
     const admin = new FakeAdmin(['a.v1'], 3);
     const created = await ensureTopics(kafkaWith(admin), [

@@ -140,9 +140,41 @@ export async function ensureTopics(
         throw new TopicCreationFailedError(problems, brokers, { cause: error });
       throw error;
     }
+    await untilLeadersAnswer(admin, names);
     return names;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** How long a new topic's leaders may take to serve what metadata already names them for. */
+const LEADERS_ANSWER_MS = 15_000;
+const NOT_YET_SERVED = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+]);
+
+/**
+ * Metadata names a new partition's leader before that broker has opened its log, so the first
+ * ListOffsets or Produce right after `createTopics` can meet NOT_LEADER_OR_FOLLOWER: wait until
+ * the leaders answer, so whoever created the topics can use them at once.
+ */
+async function untilLeadersAnswer(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_ANSWER_MS;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        const type = (error as { type?: unknown }).type;
+        if (typeof type !== 'string' || !NOT_YET_SERVED.has(type) || Date.now() > deadline) {
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 }
 

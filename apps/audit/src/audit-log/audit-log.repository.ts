@@ -1,4 +1,4 @@
-import { databaseKind, type DatabaseKind } from '@app/persistence';
+import { databaseKind, isUniqueViolation, type DatabaseKind } from '@app/persistence';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity';
@@ -137,12 +137,6 @@ const POSTGRES_COLUMN_TYPES = [
 ];
 /** Rows go in in array order, so the largest seq is the last row's: the new chain head. */
 const UNNEST_INSERT = `WITH inserted AS (INSERT INTO audit_events (${COLUMNS.join(',')}) SELECT * FROM unnest(${POSTGRES_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(',')}) RETURNING seq) SELECT max(seq)::text AS seq FROM inserted`;
-
-/** Postgres 23505 and SQLite SQLITE_CONSTRAINT_UNIQUE: a unique constraint refused a row. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** Postgres advisory lock key of a topic (the partition is the second key). */
 function topicLockKey(topic: string): number {

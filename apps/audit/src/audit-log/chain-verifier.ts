@@ -73,6 +73,12 @@ interface Progress {
   firstBrokenLink: BrokenLink | null;
 }
 
+/** Told the outcome of every verify (metrics); must not throw. */
+export interface VerifyObserver {
+  verified(report: VerifyReport): void;
+  verifyFailed(): void;
+}
+
 export type ChainRows = Pick<
   AuditLogRepository,
   'chainPartitions' | 'partitionsWithRowsAfter' | 'maxSeq' | 'chainRows' | 'rowAt'
@@ -116,12 +122,22 @@ export class ChainVerifier {
     private readonly rows: ChainRows,
     private readonly keys: ChainKeyRing,
     private readonly checkpoints: CheckpointSource | null,
+    private readonly observer?: VerifyObserver,
   ) {}
 
   verify(options: { full: boolean }): Promise<VerifyReport> {
     const run = this.queue.then(() => this.run(options.full));
     this.queue = run.catch(() => undefined);
-    return run;
+    return run.then(
+      (report) => {
+        this.observer?.verified(report);
+        return report;
+      },
+      (error: unknown) => {
+        this.observer?.verifyFailed();
+        throw error;
+      },
+    );
   }
 
   private async run(forceFull: boolean): Promise<VerifyReport> {

@@ -30,7 +30,7 @@ describe('loadAuditConfig', () => {
       },
       retry: { initialMs: 200, maxMs: 30000 },
       deterministicAttempts: 3,
-      chain: { keys: new ChainKeyRing(DEV_CHAIN_KEY), devKey: true },
+      chain: { keys: new ChainKeyRing(DEV_CHAIN_KEY), devKey: true, verifyIntervalMs: 900_000 },
       logLevel: 'info',
     });
   });
@@ -67,7 +67,9 @@ describe('loadAuditConfig', () => {
       KAFKA_SASL_USERNAME: 'audit',
       KAFKA_SASL_PASSWORD: 'audit-kafka-password',
       KAFKA_REPLICATION_FACTOR: '2',
+      AUDIT_VERIFY_INTERVAL_MS: '0',
     });
+    expect(config.chain.verifyIntervalMs).toBe(0);
     expect(config.kafka.security.sasl).toEqual({
       mechanism: 'scram-sha-256',
       username: 'audit',
@@ -162,6 +164,7 @@ describe('loadAuditConfig', () => {
       },
       /^AUDIT_CHAIN_PREVIOUS_KEYS: key id k1 is listed twice \(the active key is k1\)$/,
     ],
+    [{ AUDIT_API_TOKENS: TOKENS, AUDIT_VERIFY_INTERVAL_MS: '-1' }, /^AUDIT_VERIFY_INTERVAL_MS: /],
   ])('rejects %p with one line naming the setting', (env, line) => {
     try {
       loadAuditConfig(env);

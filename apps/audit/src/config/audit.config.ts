@@ -116,6 +116,10 @@ export class AuditEnvironment extends WithKafkaTopics(AuditReplayEnvironment) {
     message: `must be comma-separated id:key entries (ids: letters, digits, . _ -; keys: at least ${MIN_CHAIN_KEY_LENGTH} characters without spaces or commas)`,
   })
   AUDIT_CHAIN_PREVIOUS_KEYS?: string;
+
+  /** The app verifies its chains this often, for the metrics alerts read; 0: only on request. */
+  @IntegerSetting(0, 86_400_000)
+  AUDIT_VERIFY_INTERVAL_MS: number = 900_000;
 }
 
 /** How migrations connect (the owner role) and whom they grant to. */
@@ -144,6 +148,8 @@ export interface AuditConfig {
     keys: ChainKeyRing;
     /** True when AUDIT_CHAIN_KEY is unset and the published development key is in use. */
     devKey: boolean;
+    /** Between scheduled incremental verifies; 0: none. */
+    verifyIntervalMs: number;
   };
   logLevel: AuditDatabaseEnvironment['LOG_LEVEL'];
 }
@@ -223,7 +229,11 @@ function chainKeys(e: AuditEnvironment): AuditConfig['chain'] {
       `AUDIT_CHAIN_PREVIOUS_KEYS: key id ${[...new Set(twice)].join(', ')} is listed twice (the active key is ${active.id})`,
     ]);
   }
-  return { keys: new ChainKeyRing(active, previous), devKey: e.AUDIT_CHAIN_KEY === undefined };
+  return {
+    keys: new ChainKeyRing(active, previous),
+    devKey: e.AUDIT_CHAIN_KEY === undefined,
+    verifyIntervalMs: e.AUDIT_VERIFY_INTERVAL_MS,
+  };
 }
 
 /** Validates the environment and maps it to the typed config; throws ConfigValidationError. */

@@ -1,8 +1,9 @@
 import { createMetricsRegistry } from '@app/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { VerifyObserver, VerifyReport } from '../audit-log/chain-verifier';
 
 /** Everything the audit app exposes on /metrics. */
-export class AuditMetrics {
+export class AuditMetrics implements VerifyObserver {
   readonly registry: Registry = createMetricsRegistry('audit');
 
   readonly rowsWritten = new Counter({
@@ -60,4 +61,40 @@ export class AuditMetrics {
     labelNames: ['topic', 'partition'] as const,
     registers: [this.registry],
   });
+
+  readonly verifications = new Counter({
+    name: 'billwerk_audit_chain_verifications_total',
+    help: 'Chain verifications (GET /audit/verify and the scheduled one), by result: ok, broken (a partition fails), incomplete (checkpoints unread), failed (the verify threw)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly brokenPartitions = new Gauge({
+    name: 'billwerk_audit_chain_broken_partitions',
+    help: 'Partitions whose chain or checkpoint failed the last completed verify (0: none)',
+    registers: [this.registry],
+  });
+
+  readonly lastVerified = new Gauge({
+    name: 'billwerk_audit_chain_last_verify_timestamp_seconds',
+    help: 'Unix time of the last complete verify (ok or broken): not moved by a verify that failed or could not read the checkpoints',
+    registers: [this.registry],
+  });
+
+  verified(report: VerifyReport): void {
+    const broken = report.partitions.filter((partition) => !partition.ok).length;
+    const result =
+      broken > 0 || report.checkpoints.malformed > 0
+        ? 'broken'
+        : report.checkpoints.read
+          ? 'ok'
+          : 'incomplete';
+    this.verifications.inc({ result });
+    this.brokenPartitions.set(broken);
+    if (result !== 'incomplete') this.lastVerified.set(Date.now() / 1000);
+  }
+
+  verifyFailed(): void {
+    this.verifications.inc({ result: 'failed' });
+  }
 }

@@ -23,6 +23,13 @@ export class IngressMetrics {
     registers: [this.registry],
   });
 
+  readonly rejections = new Counter({
+    name: 'billwerk_ingress_hook_rejections_total',
+    help: 'Answers other than 202 on the hook URL, by HTTP status and reason (the error code, e.g. INVALID_HOOK)',
+    labelNames: ['status', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly unrecognized = new Counter({
     name: 'billwerk_ingress_unrecognized_events_total',
     help: 'Well-formed hooks whose event is not in the catalog (routed to billwerk.unrecognized.v1)',

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INGRESS_CONFIG, type IngressConfig } from '../config/ingress.config';
+import { IngressMetrics } from '../metrics/ingress-metrics';
 import { ErrorAnswers } from './error-answer';
 import { HookAuthenticator } from './hook-authenticator';
 import { MethodNotAllowedError, RequestAbortedError, UnauthorizedHookError } from './hook-errors';
@@ -16,6 +17,12 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Answers given before the body is read (method, credentials, media type, size, deadline). */
 const EARLY_REJECTIONS = new Set([401, 405, 408, 413, 415]);
+
+/** Every error of the hook path has a stable `code`; anything else is a bug, counted as one. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL';
+}
 
 function firstValue(header: string | string[] | undefined): string | undefined {
   return Array.isArray(header) ? header[0] : header;
@@ -39,6 +46,7 @@ export class HookEndpoint {
     private readonly authenticator: HookAuthenticator,
     private readonly webhooks: WebhookService,
     private readonly answers: ErrorAnswers,
+    private readonly metrics: IngressMetrics,
   ) {}
 
   /** From now on every answer closes its connection, so keep-alive clients reconnect elsewhere. */
@@ -74,6 +82,7 @@ export class HookEndpoint {
         method: request.method,
         route: '/billwerk-hook',
       });
+      this.metrics.rejections.inc({ status: String(status), reason: errorCode(error) });
       // Rejected before the body was read: say so, the server then ends the connection.
       const close = EARLY_REJECTIONS.has(status) || !request.complete;
       this.send(

@@ -1,13 +1,13 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { HookConsumerService } from '../intake/hook-consumer.service';
+import { RetentionStore } from '../persistence/retention-store';
 
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: RetentionStore,
     private readonly consumer: HookConsumerService,
   ) {}
 
@@ -20,7 +20,7 @@ export class HealthController {
   /** Hooks are being consumed: the store answers and the consumer is in its group. */
   @Get('ready')
   async ready(): Promise<{ status: 'ok'; checks: { database: 'up'; consumer: 'joined' } }> {
-    const database = await this.dataSource.query('SELECT 1').then(
+    const database = await this.store.ping().then(
       () => true,
       () => false,
     );

@@ -12,10 +12,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
+import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { BackgroundLoop } from '../workflow/background-loop';
 import { HookIntake } from './hook-intake';
@@ -47,7 +47,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
     private readonly kafka: RetentionKafkaService,
     private readonly intake: HookIntake,
     private readonly metrics: RetentionMetrics,
-    private readonly dataSource: DataSource,
+    private readonly store: RetentionStore,
   ) {
     this.retryLoop = new BackgroundLoop(
       'parked-hooks',
@@ -97,9 +97,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
         deterministicAttempts: DETERMINISTIC_ATTEMPTS,
         maxRecordsPerCall: 1,
         backoff: BACKOFF,
-        healthProbe: async () => {
-          await this.dataSource.query('SELECT 1');
-        },
+        healthProbe: () => this.store.ping(),
         consumer: { sessionTimeout: 45_000, heartbeatInterval: HEARTBEAT_MS },
         onDeadLetter: (record) =>
           this.metrics.hooks.inc({ topic: record.topic, outcome: 'dead-lettered' }),
@@ -146,6 +144,10 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
         headers,
       });
       this.metrics.hooks.inc({ topic, outcome });
+      this.metrics.consumerLag.set(
+        { topic, partition },
+        Number(BigInt(context.highWatermark) - BigInt(message.offset) - 1n),
+      );
       const line = {
         topic,
         partition,

@@ -1,5 +1,5 @@
 import { EVENT_TYPE_PREFIX, EnvelopeParseError, parseBillwerkEvent } from '@app/contracts';
-import type { IncomingHook } from '../workflow/workflow-engine';
+import type { IncomingHook } from '../workflow/hook';
 import { UnusableHookError } from '../workflow/workflow-errors';
 
 /** The CloudEvent `time` (when the ingress received the hook); null when unreadable. */

@@ -1,11 +1,11 @@
 import { BillwerkRequestRejectedError, BillwerkUnavailableError } from '@app/billwerk-api';
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import { openRetentionStore, type RetentionStore } from '../persistence/retention-store';
+import type { IncomingHook } from '../workflow/hook';
+import type { WorkflowEngine } from '../workflow/workflow-engine';
 import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
-import { openRetentionStore } from '../persistence/retention-data-source';
-import type { IncomingHook, WorkflowEngine } from '../workflow/workflow-engine';
 import { HookIntake, type ConsumedMessage } from './hook-intake';
-import { PendingHookEntity } from './pending-hook.entity';
 
 let offset = 0;
 function message(event: string, body: Record<string, unknown> = {}): ConsumedMessage {
@@ -36,20 +36,20 @@ class ScriptedEngine {
 }
 
 describe('HookIntake', () => {
-  let dataSource: DataSource;
+  let store: RetentionStore;
   let engine: ScriptedEngine;
   let dead: Array<{ offset: string; code: string }>;
   let now: number;
   let intake: HookIntake;
 
   beforeEach(async () => {
-    dataSource = await openRetentionStore({ sqlitePath: ':memory:', poolSize: 1 });
+    store = await openRetentionStore({ sqlitePath: ':memory:', poolSize: 1 });
     engine = new ScriptedEngine();
     dead = [];
     now = Date.parse('2026-11-25T12:00:00Z');
     intake = new HookIntake(
       engine as unknown as WorkflowEngine,
-      dataSource,
+      store,
       (m, code) => {
         dead.push({ offset: m.offset, code });
         return Promise.resolve();
@@ -60,7 +60,7 @@ describe('HookIntake', () => {
     );
   });
 
-  afterEach(() => dataSource.destroy());
+  afterEach(() => store.close());
 
   it('parks on a billwerk outage, then parks further hooks without asking billwerk', async () => {
     engine.failure = new BillwerkUnavailableError('getContract', 'HTTP 503');
@@ -70,7 +70,7 @@ describe('HookIntake', () => {
     // Hooks that need no billwerk state are still handled.
     engine.failure = undefined;
     expect(await intake.process(message('PlanCreated'))).toEqual({ outcome: 'ignored' });
-    expect(await dataSource.manager.count(PendingHookEntity)).toBe(2);
+    expect(await store.parkedHooks.count()).toBe(2);
   });
 
   it('retries parked hooks when due and lifts the pause on the first success', async () => {
@@ -86,7 +86,7 @@ describe('HookIntake', () => {
     engine.failure = undefined;
     now += 2000;
     expect(await intake.retryParked()).toEqual({ processed: 2, parked: 0, deadLettered: 0 });
-    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+    expect(await store.parkedHooks.count()).toBe(0);
     expect(await intake.process(message('ContractChanged'))).toEqual({
       outcome: 'processed',
       summary: 'decided',
@@ -112,7 +112,7 @@ describe('HookIntake', () => {
       { offset: garbage.offset, code: 'HOOK_UNUSABLE' },
       { offset: stuck.offset, code: 'UNAVAILABLE' },
     ]);
-    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+    expect(await store.parkedHooks.count()).toBe(0);
   });
 
   it('dead-letters a parked hook whose retry fails deterministically instead of retrying it forever', async () => {
@@ -123,6 +123,20 @@ describe('HookIntake', () => {
     now += 1000;
     expect(await intake.retryParked()).toEqual({ processed: 0, parked: 0, deadLettered: 1 });
     expect(dead).toEqual([{ offset: poison.offset, code: 'RangeError' }]);
-    expect(await dataSource.manager.count(PendingHookEntity)).toBe(0);
+    expect(await store.parkedHooks.count()).toBe(0);
+  });
+
+  it('dead-letters a hook whose store conflict outlasted the engine rounds', async () => {
+    engine.failure = new QueryFailedError(
+      'INSERT INTO "retention_trigger"',
+      [],
+      Object.assign(new Error('UNIQUE constraint failed: retention_trigger.key'), {
+        code: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+      }),
+    );
+    const conflicted = message('PaymentFailed', { PaymentTransactionId: 't1' });
+    expect(await intake.process(conflicted)).toMatchObject({ outcome: 'dead-lettered' });
+    expect(dead).toEqual([{ offset: conflicted.offset, code: 'STORE_CONFLICT' }]);
+    expect(await store.parkedHooks.count()).toBe(0);
   });
 });

@@ -1,27 +1,16 @@
 import { BillwerkApiError } from '@app/billwerk-api';
 import { classifyFailure } from '@app/messaging';
-import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@app/persistence';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import {
-  isUniqueViolation,
-  needsBillwerkState,
-  type IncomingHook,
-  type WorkflowEngine,
-} from '../workflow/workflow-engine';
+import type { ConsumedMessage, ParkedHook } from '../persistence/records';
+import type { RetentionStore } from '../persistence/retention-store';
+import { needsBillwerkState, type IncomingHook } from '../workflow/hook';
+import type { WorkflowEngine } from '../workflow/workflow-engine';
 import { classifyBillwerkError, UnusableHookError } from '../workflow/workflow-errors';
 import { parseHookEnvelope } from './hook-envelope';
 import type { HookReadCache } from './hook-read-cache';
-import { PendingHookEntity } from './pending-hook.entity';
 
-export interface ConsumedMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
-}
+export type { ConsumedMessage } from '../persistence/records';
 
 export type IntakeOutcome = 'processed' | 'ignored' | 'parked' | 'dead-lettered';
 
@@ -70,7 +59,7 @@ function errorText(error: unknown): string {
 export class HookIntake {
   constructor(
     private readonly engine: WorkflowEngine,
-    private readonly dataSource: DataSource,
+    private readonly store: RetentionStore,
     private readonly deadLetter: DeadLetter,
     private readonly settings: IntakeSettings,
     private readonly logger: Logger,
@@ -102,7 +91,7 @@ export class HookIntake {
     }
     if (needsBillwerkState(hook.event)) {
       // The store first: while it is down billwerk is not asked for state nobody can save.
-      await this.dataSource.query('SELECT 1');
+      await this.store.ping();
     }
     const result = await this.attempt(hook);
     // Handled for good (stored, parked or dead-lettered): a redelivery fetches fresh state.
@@ -147,24 +136,13 @@ export class HookIntake {
 
   private async park(message: ConsumedMessage, reason: string): Promise<void> {
     const at = this.now();
-    try {
-      await this.dataSource.manager.insert(PendingHookEntity, {
-        id: randomUUID(),
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        messageKey: message.key,
-        value: message.value,
-        headers: JSON.stringify(message.headers),
-        attempts: 1,
-        nextAttemptAt: new Date(at.getTime() + this.settings.retryBaseMs).toISOString(),
-        lastError: reason,
-        createdAt: at.toISOString(),
-      });
-    } catch (error) {
-      // Redelivered after a crash between parking and the offset commit: already parked.
-      if (!isUniqueViolation(error)) throw error;
-    }
+    // False: redelivered after a crash between parking and the offset commit, already parked.
+    await this.store.parkedHooks.park(
+      message,
+      reason,
+      at,
+      new Date(at.getTime() + this.settings.retryBaseMs),
+    );
     this.logger.warn(
       { topic: message.topic, partition: message.partition, offset: message.offset, reason },
       'billwerk unavailable: hook parked for a later retry',
@@ -175,66 +153,57 @@ export class HookIntake {
   async retryParked(): Promise<{ processed: number; parked: number; deadLettered: number }> {
     const result = { processed: 0, parked: 0, deadLettered: 0 };
     const now = this.now();
-    const due = await this.dataSource.manager
-      .createQueryBuilder(PendingHookEntity, 'p')
-      .where('p.nextAttemptAt <= :now', { now: now.toISOString() })
-      .orderBy('p.createdAt', 'ASC')
-      .take(RETRY_BATCH)
-      .getMany();
-    for (const row of due) {
-      const claimed = await this.dataSource.manager.update(
-        PendingHookEntity,
-        { id: row.id, nextAttemptAt: row.nextAttemptAt },
-        { nextAttemptAt: new Date(now.getTime() + CLAIM_MS).toISOString() },
-      );
-      if (!claimed.affected) continue;
-      const message: ConsumedMessage = {
-        topic: row.topic,
-        partition: row.partition,
-        offset: row.offset,
-        key: row.messageKey,
-        value: row.value,
-        headers: JSON.parse(row.headers) as Record<string, string>,
-      };
-      let failure: IntakeResult | Failure;
-      try {
-        failure = await this.attempt(parseHookEnvelope(message.value));
-      } catch (error) {
-        // A value no column takes fails the same way every time: dead-letter it rather than
-        // retrying it whenever its claim runs out. Anything else (the database) waits for that.
-        const failure = classifyFailure(error);
-        if (failure.kind === 'deterministic') {
-          await this.deadLetter(message, failure.code, errorText(error), row.attempts + 1);
-          await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
-          result.deadLettered += 1;
-          continue;
-        }
-        this.logger.error({ err: errorText(error), pendingId: row.id }, 'parked hook retry failed');
-        continue;
-      }
-      if (!('kind' in failure)) {
-        await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
-        result.processed += 1;
-      } else if (failure.kind === 'permanent' || row.attempts + 1 >= this.settings.maxAttempts) {
-        await this.deadLetter(message, failure.code, failure.reason, row.attempts + 1);
-        await this.dataSource.manager.delete(PendingHookEntity, { id: row.id });
-        result.deadLettered += 1;
-      } else {
-        const delay = Math.min(this.settings.retryBaseMs * 2 ** row.attempts, MAX_RETRY_DELAY_MS);
-        await this.dataSource.manager.update(
-          PendingHookEntity,
-          { id: row.id },
-          {
-            attempts: row.attempts + 1,
-            lastError: failure.reason,
-            nextAttemptAt: new Date(this.now().getTime() + delay).toISOString(),
-          },
-        );
-        result.parked += 1;
-        // billwerk is still down: the other due hooks wait for the next round's probe.
-        break;
-      }
+    const claimed = this.store.parkedHooks.claimDue(
+      now,
+      new Date(now.getTime() + CLAIM_MS),
+      RETRY_BATCH,
+    );
+    for await (const hook of claimed) {
+      const outcome = await this.retry(hook);
+      if (outcome === 'failed') continue;
+      result[outcome] += 1;
+      // billwerk is still down: the other due hooks wait for the next round's probe.
+      if (outcome === 'parked') break;
     }
     return result;
+  }
+
+  /** One parked hook's retry; 'failed' leaves it claimed, due again once its claim runs out. */
+  private async retry(
+    hook: ParkedHook,
+  ): Promise<'processed' | 'parked' | 'deadLettered' | 'failed'> {
+    const { message } = hook;
+    const attempts = hook.attempts + 1;
+    let failure: IntakeResult | Failure;
+    try {
+      failure = await this.attempt(parseHookEnvelope(message.value));
+    } catch (error) {
+      // A value no column takes fails the same way every time: dead-letter it rather than
+      // retrying it whenever its claim runs out. Anything else (the database) waits for that.
+      const failure = classifyFailure(error);
+      if (failure.kind === 'deterministic') {
+        await this.deadLetter(message, failure.code, errorText(error), attempts);
+        await this.store.parkedHooks.drop(hook);
+        return 'deadLettered';
+      }
+      this.logger.error({ err: errorText(error), pendingId: hook.id }, 'parked hook retry failed');
+      return 'failed';
+    }
+    if (!('kind' in failure)) {
+      await this.store.parkedHooks.drop(hook);
+      return 'processed';
+    }
+    if (failure.kind === 'permanent' || attempts >= this.settings.maxAttempts) {
+      await this.deadLetter(message, failure.code, failure.reason, attempts);
+      await this.store.parkedHooks.drop(hook);
+      return 'deadLettered';
+    }
+    const delay = Math.min(this.settings.retryBaseMs * 2 ** hook.attempts, MAX_RETRY_DELAY_MS);
+    await this.store.parkedHooks.reschedule(
+      hook,
+      failure.reason,
+      new Date(this.now().getTime() + delay),
+    );
+    return 'parked';
   }
 }

@@ -1,9 +1,9 @@
 import { buildDeadLetter, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
+import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { WorkflowEngine } from '../workflow/workflow-engine';
 import { HookConsumerService } from './hook-consumer.service';
@@ -40,7 +40,7 @@ function deadLetterMessage(
       provide: HookIntake,
       inject: [
         WorkflowEngine,
-        DataSource,
+        RetentionStore,
         RetentionKafkaService,
         RETENTION_CONFIG,
         RETENTION_LOGGER,
@@ -48,7 +48,7 @@ function deadLetterMessage(
       ],
       useFactory: (
         engine: WorkflowEngine,
-        dataSource: DataSource,
+        store: RetentionStore,
         kafka: RetentionKafkaService,
         config: RetentionConfig,
         logger: Logger,
@@ -56,7 +56,7 @@ function deadLetterMessage(
       ) =>
         new HookIntake(
           engine,
-          dataSource,
+          store,
           async (message, code, reason, attempts) => {
             const letter = deadLetterMessage(message, {
               code,

@@ -1,8 +1,12 @@
-import type { BillwerkApiObserver, BillwerkAttempt } from '@app/billwerk-api';
+import {
+  PrometheusBillwerkObserver,
+  type BillwerkApiObserver,
+  type BillwerkAttempt,
+} from '@app/billwerk-api';
 import { createMetricsRegistry } from '@app/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CaseKind, CaseOutcome } from '../domain/retention-model';
-import type { WorkflowObserver } from '../workflow/workflow-engine';
+import type { WorkflowObserver } from '../workflow/case-writes';
 
 /** Figures read from the store at scrape time, so every instance reports the shared truth. */
 export interface StoreFigures {
@@ -16,6 +20,9 @@ export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
   readonly registry: Registry = createMetricsRegistry('retention');
 
   store: StoreFigures | undefined;
+
+  /** The client library's own billwerk_api_* metrics, the 429 count among them (docs/alerts.md). */
+  private readonly billwerkApi = new PrometheusBillwerkObserver(this.registry);
 
   readonly casesOpened = new Counter({
     name: 'retention_cases_opened_total',
@@ -73,10 +80,23 @@ export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
     registers: [this.registry],
   });
 
+  readonly consumerLag = new Gauge({
+    name: 'retention_consumer_lag',
+    help: 'Hooks on the partition not yet handled, as of the last one handled, by topic and partition',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
   readonly actionsPublished = new Counter({
     name: 'retention_actions_published_total',
     help: 'Actions published on retention.actions.v1, by action',
     labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actionsFoundPublished = new Counter({
+    name: 'retention_actions_found_published_total',
+    help: 'In-doubt outbox rows found already on retention.actions.v1 after a relay died, so not sent again',
     registers: [this.registry],
   });
 
@@ -108,6 +128,7 @@ export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
   }
 
   attemptFinished(attempt: BillwerkAttempt): void {
+    this.billwerkApi.attemptFinished(attempt);
     const outcome = attempt.status !== undefined ? String(attempt.status) : attempt.outcome;
     this.billwerkLatency.observe(
       { operation: attempt.operation, outcome },

@@ -5,13 +5,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
+import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
 import { BackgroundLoop } from '../workflow/background-loop';
-import { WorkflowEngine } from '../workflow/workflow-engine';
+import { CaseCloser } from '../workflow/case-closer';
 import { OutboxRelay } from './outbox-relay';
 
 /**
@@ -26,16 +26,25 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(RETENTION_CONFIG) config: RetentionConfig,
     @Inject(RETENTION_LOGGER) private readonly logger: Logger,
-    dataSource: DataSource,
+    store: RetentionStore,
     kafka: RetentionKafkaService,
-    private readonly engine: WorkflowEngine,
+    private readonly closer: CaseCloser,
     metrics: RetentionMetrics,
   ) {
     this.relay = new OutboxRelay(
-      dataSource,
+      store,
       (batches) => kafka.send(batches),
       (ids, since) => kafka.publishedActionIds(ids, since),
-      (action) => metrics.actionsPublished.inc({ action }),
+      {
+        published: (action) => metrics.actionsPublished.inc({ action }),
+        foundPublished: (ids) => {
+          metrics.actionsFoundPublished.inc(ids.length);
+          logger.warn(
+            { actions: ids.length, ids: ids.slice(0, 20) },
+            'in-doubt actions were already on the actions topic (a relay died after sending): marked published, not sent again',
+          );
+        },
+      },
     );
     this.loop = new BackgroundLoop('outbox', config.relayIntervalMs, () => this.tick(), logger);
   }
@@ -49,7 +58,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async tick(): Promise<void> {
-    const lapsed = await this.engine.closeLapsedWinBacks();
+    const lapsed = await this.closer.closeLapsedWinBacks();
     if (lapsed > 0) this.logger.info({ cases: lapsed }, 'closed win-back cases past their EndDate');
     let published: number;
     do {

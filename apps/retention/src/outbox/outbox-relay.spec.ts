@@ -1,74 +1,71 @@
 import type { TopicBatch } from '@app/messaging';
-import type { DataSource } from 'typeorm';
-import { openRetentionStore } from '../persistence/retention-data-source';
-import { OutboxEntity } from './outbox.entity';
+import { newAction } from '../../test/store-fixtures';
+import { openRetentionStore, type RetentionStore } from '../persistence/retention-store';
 import { ClaimExpiredError, OutboxRelay } from './outbox-relay';
 
-const CONTRACT = '6560f0c2a9b8d7e6f5a4b3c2';
 const MINUTE = 60_000;
+const CASE = '7f1c3a52-1f0e-4a8e-9a55-52b2a0a1c001';
 
 /**
  * The relay against a real (in-memory SQLite) store; the topic is a fake that records sends and
- * answers lookups from what it holds, as the actions topic would.
+ * answers lookups from what it holds, as the actions topic would. Actions are named a1, a2… in
+ * the test; the store gives them ids.
  */
 describe('OutboxRelay', () => {
-  let dataSource: DataSource;
+  let store: RetentionStore;
   let now: number;
+  let names: Map<string, string>;
   let topic: string[];
   let lookups: { ids: string[]; since: Date }[];
   let failSends: boolean;
   let lookupTakesMs: number;
+  let found: string[];
 
+  const name = (id: string): string => names.get(id) ?? id;
   const relay = (): OutboxRelay =>
     new OutboxRelay(
-      dataSource,
+      store,
       (batches: TopicBatch[]) => {
         if (failSends) return Promise.reject(new Error('broker gone'));
         for (const { messages } of batches) {
-          for (const message of messages) topic.push(String(message.headers?.ce_id));
+          for (const message of messages) topic.push(name(String(message.headers?.ce_id)));
         }
         return Promise.resolve();
       },
       (ids, since) => {
-        lookups.push({ ids: [...ids].sort(), since });
+        lookups.push({ ids: [...ids].map(name).sort(), since });
         now += lookupTakesMs;
-        return Promise.resolve(new Set(topic.filter((id) => ids.has(id))));
+        return Promise.resolve(new Set([...ids].filter((id) => topic.includes(name(id)))));
       },
-      () => undefined,
+      { published: () => undefined, foundPublished: (ids) => found.push(...ids.map(name)) },
       () => new Date(now),
     );
 
-  const enqueue = async (id: string, claimedUntil: string | null = null): Promise<void> => {
-    const at = new Date(now).toISOString();
-    await dataSource.manager.insert(OutboxEntity, {
-      id,
-      actionKey: `key-${id}`,
-      caseId: 'case-1',
-      contractId: CONTRACT,
-      type: 'WinBackOfferRequested',
-      payload: JSON.stringify({ action: 'WinBackOfferRequested', contractId: CONTRACT }),
-      status: 'pending',
-      createdAt: at,
-      dueAt: at,
-      publishedAt: null,
-      claimedUntil,
-    });
+  /** Queued due an hour ago, so a claim taken minutes ago found it due too. */
+  const enqueue = async (label: string): Promise<void> => {
+    const dueAt = new Date(now - 60 * MINUTE).toISOString();
+    const id = await store.outbox.enqueue(newAction(CASE, dueAt, { reason: label }));
+    if (!id) throw new Error('not queued');
+    names.set(id, label);
   };
+  /** A relay elsewhere claimed every due row at `at` for `forMs`. */
+  const claimedElsewhere = (at: number, forMs: number) =>
+    store.outbox.claimDue(new Date(at).toISOString(), new Date(at + forMs).toISOString(), 100);
   const statuses = async (): Promise<Record<string, string>> =>
-    Object.fromEntries(
-      (await dataSource.manager.find(OutboxEntity)).map((row) => [row.id, row.status]),
-    );
+    Object.fromEntries((await store.outbox.ofCase(CASE)).map((row) => [name(row.id), row.status]));
 
   beforeEach(async () => {
-    dataSource = await openRetentionStore({ sqlitePath: ':memory:', poolSize: 1 });
+    store = await openRetentionStore({ sqlitePath: ':memory:', poolSize: 1 });
     now = Date.parse('2026-12-03T12:00:00Z');
+    names = new Map();
     topic = [];
     lookups = [];
     failSends = false;
     lookupTakesMs = 0;
+    found = [];
   });
 
-  afterEach(() => dataSource.destroy());
+  afterEach(() => store.close());
 
   it('publishes fresh rows without looking at the topic', async () => {
     await enqueue('a1');
@@ -83,8 +80,7 @@ describe('OutboxRelay', () => {
     await enqueue('a1');
     await enqueue('a2');
     // The dead relay's claim began at 12:00 and ran out at 12:02; it had sent a1 only.
-    const claimedUntil = new Date(now + 2 * MINUTE).toISOString();
-    await dataSource.manager.update(OutboxEntity, { caseId: 'case-1' }, { claimedUntil });
+    await claimedElsewhere(now, 2 * MINUTE);
     topic.push('a1');
     now += 3 * MINUTE;
 
@@ -92,6 +88,7 @@ describe('OutboxRelay', () => {
     expect(topic).toEqual(['a1', 'a2']);
     // Looked through everything written since the dead claim began, less the clock allowance.
     expect(lookups).toEqual([{ ids: ['a1', 'a2'], since: new Date('2026-12-03T11:59:00Z') }]);
+    expect(found).toEqual(['a1']);
     expect(await statuses()).toEqual({ a1: 'published', a2: 'published' });
   });
 
@@ -109,13 +106,15 @@ describe('OutboxRelay', () => {
   });
 
   it('leaves rows alone while another relay holds their claim', async () => {
-    await enqueue('a1', new Date(now + MINUTE).toISOString());
+    await enqueue('a1');
+    await claimedElsewhere(now, MINUTE);
     expect(await relay().relayDue()).toBe(0);
     expect(topic).toEqual([]);
   });
 
   it('does not start a send on a claim that ran low while looking', async () => {
-    await enqueue('a1', new Date(now).toISOString());
+    await enqueue('a1');
+    await claimedElsewhere(now - 2 * MINUTE, 2 * MINUTE);
     lookupTakesMs = 100_000;
     await expect(relay().relayDue()).rejects.toBeInstanceOf(ClaimExpiredError);
     expect(topic).toEqual([]);
@@ -127,13 +126,14 @@ describe('OutboxRelay', () => {
   });
 
   it('fails the round when the topic cannot be looked through, and still reaches back later', async () => {
-    const deadClaimEnd = new Date(now).toISOString();
-    await enqueue('a1', deadClaimEnd);
+    await enqueue('a1');
+    const deadClaimEnd = now;
+    await claimedElsewhere(now - 2 * MINUTE, 2 * MINUTE);
     const blind = new OutboxRelay(
-      dataSource,
+      store,
       () => Promise.reject(new Error('not to be called')),
       () => Promise.reject(new Error('actions topic unreadable')),
-      () => undefined,
+      { published: () => undefined, foundPublished: () => undefined },
       () => new Date(now),
     );
     now += 5 * MINUTE;
@@ -143,9 +143,7 @@ describe('OutboxRelay', () => {
     topic.push('a1');
     now += 1000;
     expect(await relay().relayDue()).toBe(1);
-    expect(lookups).toEqual([
-      { ids: ['a1'], since: new Date(Date.parse(deadClaimEnd) - 2 * MINUTE - MINUTE) },
-    ]);
+    expect(lookups).toEqual([{ ids: ['a1'], since: new Date(deadClaimEnd - 2 * MINUTE - MINUTE) }]);
     expect(topic).toEqual(['a1']);
     expect(await statuses()).toEqual({ a1: 'published' });
   });

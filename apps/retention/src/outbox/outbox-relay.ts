@@ -1,12 +1,8 @@
-import {
-  RETENTION_ACTIONS_TOPIC,
-  retentionActionMessage,
-  type RetentionActionData,
-} from '@app/contracts';
+import { RETENTION_ACTIONS_TOPIC, retentionActionMessage } from '@app/contracts';
 import type { TopicBatch } from '@app/messaging';
-import { In, type DataSource } from 'typeorm';
 import type { ActionType } from '../domain/retention-model';
-import { OutboxEntity } from './outbox.entity';
+import type { ClaimedAction } from '../persistence/records';
+import type { RetentionStore } from '../persistence/retention-store';
 
 /** How many due actions one relay round takes. */
 const BATCH = 100;
@@ -25,14 +21,20 @@ export class ClaimExpiredError extends Error {
   readonly code = 'OUTBOX_CLAIM_EXPIRED';
 }
 
+/** What the relay reports: each action it sent, and in-doubt actions it found already sent. */
+export interface RelayObserver {
+  published(type: ActionType): void;
+  foundPublished(ids: string[]): void;
+}
+
 /** Which of `ids` are already on the actions topic among records written since `since`. */
 export type PublishedLookup = (ids: ReadonlySet<string>, since: Date) => Promise<Set<string>>;
 
 interface Claim {
-  rows: OutboxEntity[];
+  rows: ClaimedAction[];
   until: Date;
   /** Rows whose earlier claim ran out: a relay died between send and mark, or before sending. */
-  inDoubt: OutboxEntity[];
+  inDoubt: ClaimedAction[];
 }
 
 /**
@@ -40,15 +42,16 @@ interface Claim {
  * short transaction sets `claimedUntil`; `FOR UPDATE SKIP LOCKED` on Postgres, so with several
  * instances each row is claimed once), commit, send, mark published. A failed send ends the claim
  * at once. Rows whose claim ran out (their relay was killed between the acknowledgement and the
- * mark, or their send failed after writing some) are looked up on the actions topic first: the ones found there are marked, not sent again,
- * so a crash never publishes one action twice.
+ * mark, or their send failed after writing some) are looked up on the actions topic first: the
+ * ones found there are marked, not sent again, so a crash never publishes one action twice. An
+ * action cancelled meanwhile (erasure) keeps its status when marked: it went out before.
  */
 export class OutboxRelay {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: RetentionStore,
     private readonly send: (batches: TopicBatch[]) => Promise<void>,
     private readonly findPublished: PublishedLookup,
-    private readonly published: (type: ActionType) => void,
+    private readonly observer: RelayObserver,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -72,7 +75,10 @@ export class OutboxRelay {
     const found = await this.alreadyPublished(claim);
     const rows = claim.rows.filter((row) => !found.has(row.id));
     const at = this.now().toISOString();
-    if (found.size > 0) await this.markPublished([...found], at);
+    if (found.size > 0) {
+      await this.store.outbox.markPublished([...found], at);
+      this.observer.foundPublished([...found]);
+    }
     if (rows.length === 0) return found.size;
     if (this.now().getTime() > claim.until.getTime() - SEND_MARGIN_MS) {
       throw new ClaimExpiredError(
@@ -82,16 +88,14 @@ export class OutboxRelay {
     await this.send([
       {
         topic: RETENTION_ACTIONS_TOPIC,
-        messages: rows.map((row) =>
-          retentionActionMessage(row.id, at, JSON.parse(row.payload) as RetentionActionData),
-        ),
+        messages: rows.map((row) => retentionActionMessage(row.id, at, row.data)),
       },
     ]);
-    await this.markPublished(
+    await this.store.outbox.markPublished(
       rows.map((row) => row.id),
       at,
     );
-    for (const row of rows) this.published(row.type);
+    for (const row of rows) this.observer.published(row.type);
     return claim.rows.length;
   }
 
@@ -100,12 +104,11 @@ export class OutboxRelay {
    * earlier claim's end, so the next lookup still reaches back to a dead relay's sends.
    */
   private async release(claim: Claim): Promise<void> {
-    const ends = claim.inDoubt.map((row) => Date.parse(row.claimedUntil ?? ''));
+    const ends = claim.inDoubt.map((row) => Date.parse(row.previousClaimUntil ?? ''));
     const releasedAt = new Date(Math.min(this.now().getTime(), ...ends)).toISOString();
-    await this.dataSource.manager.update(
-      OutboxEntity,
-      { id: In(claim.rows.map((row) => row.id)), status: 'pending' },
-      { claimedUntil: releasedAt },
+    await this.store.outbox.release(
+      claim.rows.map((row) => row.id),
+      releasedAt,
     );
   }
 
@@ -113,7 +116,7 @@ export class OutboxRelay {
     if (claim.inDoubt.length === 0) return new Set();
     // The earliest a dead relay can have sent: when its claim began.
     const since = Math.min(
-      ...claim.inDoubt.map((row) => Date.parse(row.claimedUntil ?? '') - CLAIM_MS),
+      ...claim.inDoubt.map((row) => Date.parse(row.previousClaimUntil ?? '') - CLAIM_MS),
     );
     return this.findPublished(
       new Set(claim.inDoubt.map((row) => row.id)),
@@ -121,37 +124,10 @@ export class OutboxRelay {
     );
   }
 
-  /** A row cancelled meanwhile (erasure) keeps its status: it went out before the erasure. */
-  private async markPublished(ids: string[], at: string): Promise<void> {
-    await this.dataSource.manager.update(
-      OutboxEntity,
-      { id: In(ids), status: 'pending' },
-      { status: 'published', publishedAt: at, claimedUntil: null },
-    );
-  }
-
-  private claim(): Promise<Claim> {
-    const postgres = this.dataSource.options.type === 'postgres';
-    return this.dataSource.transaction(async (manager) => {
-      const now = this.now();
-      const at = now.toISOString();
-      const until = new Date(now.getTime() + CLAIM_MS);
-      let query = manager
-        .createQueryBuilder(OutboxEntity, 'o')
-        .where('o.status = :pending AND o.dueAt <= :at', { pending: 'pending', at })
-        .andWhere('(o.claimedUntil IS NULL OR o.claimedUntil <= :at)', { at })
-        .orderBy('o.dueAt', 'ASC')
-        .take(BATCH);
-      if (postgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const rows = await query.getMany();
-      if (rows.length > 0) {
-        await manager.update(
-          OutboxEntity,
-          { id: In(rows.map((row) => row.id)) },
-          { claimedUntil: until.toISOString() },
-        );
-      }
-      return { rows, until, inDoubt: rows.filter((row) => row.claimedUntil !== null) };
-    });
+  private async claim(): Promise<Claim> {
+    const now = this.now();
+    const until = new Date(now.getTime() + CLAIM_MS);
+    const rows = await this.store.outbox.claimDue(now.toISOString(), until.toISOString(), BATCH);
+    return { rows, until, inDoubt: rows.filter((row) => row.previousClaimUntil !== null) };
   }
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { CaseKind, CaseOutcome, CaseStatus } from '../domain/retention-model';
+import type { CaseKind, CaseOutcome, CaseStatus } from '../../domain/retention-model';
 
 /**
  * One retention workflow for one contract. Timestamps are ISO-8601 UTC strings: they sort and

@@ -1,6 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export type CaseEventType = 'hook' | 'state' | 'decision' | 'action' | 'operator';
+import type { CaseEventType } from '../records';
 
 /**
  * The timeline of a case: hooks seen, state fetched, decisions taken, actions queued.

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ActionType } from '../domain/retention-model';
+import type { ActionType } from '../../domain/retention-model';
 
 export type OutboxStatus = 'pending' | 'published' | 'cancelled';
 
