@@ -8,7 +8,7 @@
  * Integration and e2e share the broker that the global setup starts (or KAFKA_BROKERS names).
  */
 const moduleNameMapper = {
-  '^@app/(contracts|messaging|observability|config|billwerk-api|persistence)$':
+  '^@app/(contracts|messaging|observability|config|billwerk-api|persistence|platform)$':
     '<rootDir>/libs/$1/src',
 };
 const transform = {

@@ -22,7 +22,7 @@ const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 /** Every metric family the three scraped apps declare, from their real registries. */
 function exposedMetrics(): Map<string, ExposedMetric> {
   const registries: Registry[] = [
-    new IngressMetrics(loadIngressConfig({})).registry,
+    new IngressMetrics(loadIngressConfig({}).limits.unrecognizedEventLabels).registry,
     new AuditMetrics().registry,
     new RetentionMetrics().registry,
   ];

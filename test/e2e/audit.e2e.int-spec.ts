@@ -188,7 +188,7 @@ describe('audit end to end', () => {
     for (const headers of attempts) {
       const { status, body } = await get('/audit/events', headers);
       expect(status).toBe(401);
-      expect(body.message).toContain('bearer token');
+      expect(body.detail).toContain('bearer token');
     }
     expect((await fetch(`${auditUrl}/docs`)).status).toBe(200);
     const spec = (await (await fetch(`${auditUrl}/docs-json`)).json()) as {
@@ -217,16 +217,17 @@ describe('audit end to end', () => {
   ])('answers %s with 400 naming %s', async (path, parameter, problem) => {
     const { status, body } = await get(path);
     expect(status).toBe(400);
-    expect(body.problems).toEqual(
-      expect.arrayContaining([{ parameter, problem: expect.stringContaining(problem) }]),
+    expect(body).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(body.errors).toEqual(
+      expect.arrayContaining([{ field: parameter, detail: expect.stringContaining(problem) }]),
     );
-    expect(body.message).toContain(parameter);
+    expect(body.detail).toContain(parameter);
   });
 
   it('answers 404 for an unknown event id', async () => {
     const { status, body } = await get(`/audit/events/${billwerkId(404)}`);
     expect(status).toBe(404);
-    expect(body.message).toContain(billwerkId(404));
+    expect(body.detail).toContain(billwerkId(404));
   });
 
   it('verifies the chains, and reports a row changed behind its back', async () => {

@@ -1,14 +1,12 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { createLogger } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createPlatformApp } from '@app/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { checkAuditDatabaseRole } from './audit-log/audit-database-role';
 import { migrateAuditDatabase, openAuditDatabase } from './audit-log/audit-data-source';
 import { AuditModule } from './audit.module';
 import type { AuditConfig } from './config/audit.config';
-import { parameterValidationPipe } from './http/parameter-validation';
 
 /**
  * Migrates the database as the migration role unless told not to, opens it as the app's role
@@ -37,22 +35,10 @@ export async function createAuditApp(
       'AUDIT_CHAIN_KEY is unset: chaining with the published development key, which proves nothing against a rewriter (production refuses to start without a key)',
     );
   }
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AuditModule.forRoot(config, logger, dataSource),
-    new FastifyAdapter({ logger: false, return503OnClosing: true }),
-    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
-  );
-  app.useGlobalPipes(parameterValidationPipe());
-  app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('billwerk-bridge audit log')
-      .setDescription('Every billwerk event as stored, append-only and hash-chained')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
-  return app;
+  return createPlatformApp(AuditModule.forRoot(config, logger, dataSource), logger, {
+    docs: {
+      title: 'billwerk-bridge audit log',
+      description: 'Every billwerk event as stored, append-only and hash-chained',
+    },
+  });
 }

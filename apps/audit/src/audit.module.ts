@@ -1,6 +1,6 @@
 import { createKafka } from '@app/messaging';
+import { DatabaseHealth, HealthChecks, PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditDatabaseLifecycle } from './audit-database.lifecycle';
@@ -8,19 +8,25 @@ import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
 import { keyedLinker } from './audit-log/hash-chain';
 import { AUDIT_KAFKA, AUDIT_LOGGER } from './audit.tokens';
-import { ApiTokens } from './auth/api-tokens';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
-import { HealthController } from './health/health.controller';
-import { AuditExceptionFilter } from './http/audit-exception.filter';
+import { auditProblem } from './http/audit-problems';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { AuditMetrics } from './metrics/audit-metrics';
-import { MetricsController } from './metrics/metrics.controller';
 
 /** Config, logger, database and metrics: what every audit module shares. */
 @Global()
 @Module({})
 class AuditCoreModule {
-  static forRoot(config: AuditConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+  constructor(health: HealthChecks, repository: AuditLogRepository) {
+    health.register(new DatabaseHealth(repository));
+  }
+
+  static forRoot(
+    config: AuditConfig,
+    logger: Logger,
+    dataSource: DataSource,
+    metrics: AuditMetrics,
+  ): DynamicModule {
     const shared = [
       { provide: AUDIT_CONFIG, useValue: config },
       { provide: AUDIT_LOGGER, useValue: logger },
@@ -40,8 +46,7 @@ class AuditCoreModule {
         provide: AuditLogRepository,
         useValue: new AuditLogRepository(dataSource, keyedLinker(config.chain.keys)),
       },
-      { provide: ApiTokens, useValue: new ApiTokens(config.apiTokens) },
-      AuditMetrics,
+      { provide: AuditMetrics, useValue: metrics },
     ];
     return {
       module: AuditCoreModule,
@@ -55,15 +60,20 @@ class AuditCoreModule {
 @Module({})
 export class AuditModule {
   static forRoot(config: AuditConfig, logger: Logger, dataSource: DataSource): DynamicModule {
+    const metrics = new AuditMetrics();
     return {
       module: AuditModule,
       imports: [
-        AuditCoreModule.forRoot(config, logger, dataSource),
+        PlatformModule.forRoot({
+          logger,
+          problems: auditProblem,
+          metrics,
+          auth: { tokens: config.apiTokens, realm: 'audit' },
+        }),
+        AuditCoreModule.forRoot(config, logger, dataSource, metrics),
         AuditLogModule,
         IngestionModule,
       ],
-      controllers: [HealthController, MetricsController],
-      providers: [{ provide: APP_FILTER, useClass: AuditExceptionFilter }],
     };
   }
 }

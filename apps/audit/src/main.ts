@@ -1,15 +1,12 @@
 import 'reflect-metadata';
-import { exitOnStartupError } from '@app/config';
-import { createLogger } from '@app/observability';
+import { bootstrap } from '@app/platform';
 import { createAuditApp } from './audit.app';
 import { loadAuditConfig } from './config/audit.config';
 
-async function bootstrap(): Promise<void> {
-  const config = loadAuditConfig(process.env);
-  const logger = createLogger('audit', config.logLevel);
-  const app = await createAuditApp(config, logger);
-  await app.listen(config.http.port, config.http.host);
-  logger.info({ url: `http://${config.http.host}:${config.http.port}/audit` }, 'audit listening');
-}
-
-bootstrap().catch((error: unknown) => exitOnStartupError('audit start-up', error));
+// On SIGTERM the batch in hand is stored and committed before the exit.
+bootstrap({
+  name: 'audit',
+  loadConfig: loadAuditConfig,
+  createApp: createAuditApp,
+  path: '/audit',
+});

@@ -143,13 +143,13 @@ describe('hook delivery to the configured URL', () => {
     await sim!.control('POST', '/sim/deliveries/settle');
     expect(receiver.requests.map(body)).toEqual([hook]);
 
-    const refused = await sim!.control<{ problems: string[] }>('POST', '/sim/hooks', {
+    const refused = await sim!.control<{ errors: unknown[] }>('POST', '/sim/hooks', {
       body: { ContractId: { nested: true } },
     });
     expect(refused.status).toBe(422);
-    expect(refused.body.problems).toEqual([
-      'body.Event must be a non-empty string',
-      'body.ContractId must be a string, a number or a list of strings',
+    expect(refused.body.errors).toEqual([
+      { field: 'body.Event', detail: 'must be a non-empty string' },
+      { field: 'body.ContractId', detail: 'must be a string, a number or a list of strings' },
     ]);
   });
 

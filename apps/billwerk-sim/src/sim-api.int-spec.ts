@@ -138,11 +138,11 @@ describe('billwerk simulator API with the billwerk-api client', () => {
   });
 
   it('validates fault requests: a status from 400 to 599, or only a delay', async () => {
-    const refused = await sim.control<{ problems: string[] }>('POST', '/sim/faults', {
+    const refused = await sim.control<{ errors: unknown[] }>('POST', '/sim/faults', {
       status: 200,
     });
     expect(refused.status).toBe(422);
-    expect(refused.body.problems).toEqual(['status must not be less than 400']);
+    expect(refused.body.errors).toEqual([{ field: 'status', detail: 'must not be less than 400' }]);
     expect((await sim.control('POST', '/sim/faults', { count: 1 })).status).toBe(422);
     expect((await sim.control('POST', '/sim/faults', { delayMs: 5, count: 1 })).status).toBe(201);
   });

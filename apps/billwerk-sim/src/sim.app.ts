@@ -1,8 +1,7 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
-import { NestFactory } from '@nestjs/core';
+import { createLogger } from '@app/observability';
+import { createPlatformApp, PROBLEM_CONTENT_TYPE, problemBody } from '@app/platform';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { SimConfig } from './config/sim.config';
@@ -49,12 +48,7 @@ export async function createSimApp(
     done();
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SimModule.forRoot(runtime, logger),
-    adapter,
-    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
-  );
-  app.enableShutdownHooks();
+  const app = await createPlatformApp(SimModule.forRoot(runtime, logger), logger, { adapter });
   if (!config.webhook.target) {
     logger.warn(
       'no SIM_WEBHOOK_URL configured: hooks are recorded in /sim/deliveries but not sent',
@@ -81,11 +75,10 @@ async function injectFault(
   if (fault.retryAfterSeconds !== undefined) {
     void reply.header('retry-after', String(fault.retryAfterSeconds));
   }
-  await reply.code(fault.status).send({
-    statusCode: fault.status,
-    error: STATUS_CODES[fault.status] ?? 'Error',
-    message: 'simulated fault (POST /sim/faults)',
-  });
+  await reply
+    .code(fault.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(problemBody({ status: fault.status, detail: 'simulated fault (POST /sim/faults)' }));
 }
 
 /** Holds the request, but not past the client giving up (so shutdown is not held up either). */

@@ -1,16 +1,15 @@
+import { PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { BillwerkApiModule } from './api/billwerk-api.module';
 import { ControlModule } from './control/control.module';
 import { HookSender } from './delivery/hook-sender';
 import { Simulation } from './domain/simulation';
 import { FaultInjector } from './faults/fault-injector';
-import { HealthController } from './health/health.controller';
 import { OAuthModule } from './oauth/oauth.module';
 import { TokenIssuer } from './oauth/token-issuer';
 import { ScenarioRunner } from './scenarios/scenario-runner';
-import { SimExceptionFilter } from './sim-exception.filter';
+import { simProblem } from './sim-problems';
 import { SimRuntime } from './sim-runtime';
 import { SIM_LOGGER } from './sim.tokens';
 
@@ -39,13 +38,12 @@ export class SimModule {
     return {
       module: SimModule,
       imports: [
+        PlatformModule.forRoot({ logger, problems: simProblem }),
         SimCoreModule.forRoot(runtime, logger),
         OAuthModule,
         BillwerkApiModule,
         ControlModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: SimExceptionFilter }],
     };
   }
 }

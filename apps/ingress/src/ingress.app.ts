@@ -1,5 +1,5 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
-import { NestFactory } from '@nestjs/core';
+import { createLogger } from '@app/observability';
+import { createPlatformApp } from '@app/platform';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -68,11 +68,7 @@ export async function createIngressApp(
     reply.header('x-request-id', request.id);
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    IngressModule.forRoot(config, logger),
-    adapter,
-    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
-  );
+  const app = await createPlatformApp(IngressModule.forRoot(config, logger), logger, { adapter });
   const endpoint = app.get(HookEndpoint);
   hookRoute.endpoint = endpoint;
   hookRoute.metrics = app.get(IngressMetrics);

@@ -1,16 +1,12 @@
+import { PlatformModule } from '@app/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { INGRESS_CONFIG, type IngressConfig } from './config/ingress.config';
-import { HealthController } from './health/health.controller';
-import { KafkaReadiness } from './health/kafka-readiness';
 import { INGRESS_LOGGER } from './ingress.tokens';
 import { IngressMetrics } from './metrics/ingress-metrics';
-import { MetricsController } from './metrics/metrics.controller';
 import { HookPublisherService } from './publisher/hook-publisher.service';
-import { ErrorAnswers } from './webhook/error-answer';
+import { ErrorAnswers, hookProblem } from './webhook/error-answer';
 import { HookAuthenticator } from './webhook/hook-authenticator';
-import { WebhookExceptionFilter } from './webhook/webhook-exception.filter';
 import { HookEndpoint } from './webhook/hook-endpoint';
 import { WebhookService } from './webhook/webhook.service';
 
@@ -18,20 +14,27 @@ import { WebhookService } from './webhook/webhook.service';
 @Module({})
 export class IngressModule {
   static forRoot(config: IngressConfig, logger: Logger): DynamicModule {
+    const metrics = new IngressMetrics(config.limits.unrecognizedEventLabels);
     return {
       module: IngressModule,
-      controllers: [HealthController, MetricsController],
+      imports: [
+        PlatformModule.forRoot({
+          logger,
+          problems: hookProblem,
+          metrics,
+          // A probe reads what Kafka said at most once per INGRESS_READY_CHECK_INTERVAL_MS.
+          health: { cacheMs: config.readyCheckIntervalMs },
+        }),
+      ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         { provide: INGRESS_LOGGER, useValue: logger },
+        { provide: IngressMetrics, useValue: metrics },
         {
           provide: HookAuthenticator,
           useValue: new HookAuthenticator(config.auth.basic, config.auth.pathTokens),
         },
-        { provide: APP_FILTER, useClass: WebhookExceptionFilter },
-        IngressMetrics,
         HookPublisherService,
-        KafkaReadiness,
         ErrorAnswers,
         HookEndpoint,
         WebhookService,

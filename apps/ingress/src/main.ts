@@ -1,20 +1,12 @@
 import 'reflect-metadata';
-import { exitOnStartupError } from '@app/config';
-import { closeOnSignals, createLogger } from '@app/observability';
+import { bootstrap } from '@app/platform';
 import { loadIngressConfig } from './config/ingress.config';
 import { createIngressApp } from './ingress.app';
 
-async function bootstrap(): Promise<void> {
-  const config = loadIngressConfig(process.env);
-  const logger = createLogger('ingress', config.logLevel);
-  const app = await createIngressApp(config, logger);
-  await app.listen(config.http.port, config.http.host);
-  logger.info(
-    { url: `http://${config.http.host}:${config.http.port}/billwerk-hook` },
-    'ingress listening',
-  );
-  // Stop accepting, let in-flight hooks get their acknowledgement or their 503, then exit.
-  closeOnSignals(app, logger, 'ingress');
-}
-
-bootstrap().catch((error: unknown) => exitOnStartupError('ingress start-up', error));
+// On SIGTERM in-flight hooks still get their acknowledgement or their 503 before the exit.
+bootstrap({
+  name: 'ingress',
+  loadConfig: loadIngressConfig,
+  createApp: createIngressApp,
+  path: '/billwerk-hook',
+});

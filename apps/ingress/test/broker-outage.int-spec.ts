@@ -47,7 +47,7 @@ it('answers 503 with Retry-After while the broker is down and recovers without a
   const down = await send();
   expect(down.status).toBe(503);
   expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
-  expect(down.body.message).toMatch(/retry later/);
+  expect(down.body.detail).toMatch(/retry later/);
   // billwerk gives up after 10 s: the 503 must come before that.
   expect(Date.now() - started).toBeLessThan(9500);
   expect(await readiness(503)).toBe(503);

@@ -86,7 +86,7 @@ it('bounds the pending queue in bytes: 503 with Retry-After at once while Kafka 
     expect(refusedAtOnce.length).toBeGreaterThanOrEqual(30);
     const refused = refusedAtOnce[0].answer;
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(refused.body.message).toMatch(/retry later: publish queue is full/);
+    expect(refused.body.detail).toMatch(/retry later: publish queue is full/);
   } finally {
     process.kill(brokerPid as number, 'SIGCONT');
   }
@@ -100,7 +100,7 @@ it('503 answers while Kafka is down name no internals, and the ingress recovers'
   const down = await postHook(hookUrl(), JSON.stringify(fullHook('ContractCancelled')));
   expect(down.status).toBe(503);
   expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
-  expect(down.body.message).toBe('hook not stored, retry later: Kafka is unavailable');
+  expect(down.body.detail).toBe('hook not stored, retry later: Kafka is unavailable');
   await eventually(async () => (await ready()).status === 503, 10_000);
   const probe = await (await ready()).text();
   expect(probe).toContain('Kafka is unavailable');

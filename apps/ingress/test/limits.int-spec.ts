@@ -42,7 +42,7 @@ it('answers 400, not 500, to JSON nested 10,000 deep', async () => {
   const deep = `{"Event":"ContractCancelled","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
   const answer = await postHook(hookUrl(), deep);
   expect(answer.status).toBe(400);
-  expect(answer.body.message).toMatch(/nested deeper than 64/);
+  expect(answer.body.detail).toMatch(/nested deeper than 64/);
   const objects = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
   expect((await postHook(hookUrl(), objects)).status).toBe(400);
   // Depth up to the limit is fine, and brackets inside strings do not count.

@@ -56,8 +56,8 @@ it('answers 408 to a body sent at 1 byte/s once the 10 s body deadline passes', 
   expect(closed).toBe(true);
   expect(client.status).toBe(408);
   expect(JSON.parse(client.body)).toMatchObject({
-    statusCode: 408,
-    message: expect.stringMatching(/body not received within 10000 ms/),
+    status: 408,
+    detail: expect.stringMatching(/body not received within 10000 ms/),
   });
   expect((client.closedAt as number) - client.openedAt).toBeGreaterThanOrEqual(9_500);
 });

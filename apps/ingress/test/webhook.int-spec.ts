@@ -432,14 +432,16 @@ describe('bad input: the right status, a message naming the problem, nothing pub
   it.each(cases.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
     const c = cases[index];
     const answer = answers[index];
-    expect({ status: answer.status, message: answer.body.message }).toEqual({
+    expect({ status: answer.status, detail: answer.body.detail }).toEqual({
       status: c.status,
-      message: expect.stringMatching(c.message),
+      detail: expect.stringMatching(c.message),
     });
-    expect(answer.body.statusCode).toBe(c.status);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ status: c.status, title: expect.any(String) });
+    expect(answer.body.type).toMatch(/^urn:billwerk-bridge:problem:/);
     if (c.field) {
-      expect(answer.body.problems).toEqual(
-        expect.arrayContaining([expect.objectContaining({ field: c.field })]),
+      expect(answer.body.errors).toEqual(
+        expect.arrayContaining([{ field: c.field, detail: expect.any(String) }]),
       );
     }
     if (c.status === 401) expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);

@@ -1,20 +1,12 @@
 import 'reflect-metadata';
-import { exitOnStartupError } from '@app/config';
-import { closeOnSignals, createLogger } from '@app/observability';
+import { bootstrap } from '@app/platform';
 import { loadRetentionConfig } from './config/retention.config';
 import { createRetentionApp } from './retention.app';
 
-async function bootstrap(): Promise<void> {
-  const config = loadRetentionConfig(process.env);
-  const logger = createLogger('retention', config.logLevel);
-  const app = await createRetentionApp(config, logger);
-  await app.listen(config.http.port, config.http.host);
-  logger.info(
-    { url: `http://${config.http.host}:${config.http.port}/docs` },
-    'retention listening',
-  );
-  // Stop consuming (the message in hand finishes and is committed), stop the relay, then exit.
-  closeOnSignals(app, logger, 'retention');
-}
-
-bootstrap().catch((error: unknown) => exitOnStartupError('retention start-up', error));
+// On SIGTERM the hook in hand finishes and is committed, and the relay stops, before the exit.
+bootstrap({
+  name: 'retention',
+  loadConfig: loadRetentionConfig,
+  createApp: createRetentionApp,
+  path: '/docs',
+});

@@ -1,9 +1,7 @@
-import { createLogger, PinoNestLogger } from '@app/observability';
+import { createLogger } from '@app/observability';
 import { describeDatabase } from '@app/persistence';
-import { ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createPlatformApp } from '@app/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { RetentionConfig } from './config/retention.config';
 import { openRetentionStore } from './persistence/retention-store';
@@ -17,26 +15,14 @@ export async function createRetentionApp(
   const store = await openRetentionStore(config.database);
   logger.info({ database: describeDatabase(config.database) }, 'retention store ready');
   try {
-    const app = await NestFactory.create<NestFastifyApplication>(
-      RetentionModule.forRoot(config, logger, store),
-      new FastifyAdapter({ logger: false, return503OnClosing: true }),
-      { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
-    );
-    app.useGlobalPipes(
-      new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
-    );
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('billwerk-bridge retention')
-        .setDescription('Retention cases (win-back, payment recovery, trial conversion)')
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    );
-    SwaggerModule.setup('docs', app, document);
+    const app = await createPlatformApp(RetentionModule.forRoot(config, logger, store), logger, {
+      docs: {
+        title: 'billwerk-bridge retention',
+        description: 'Retention cases (win-back, payment recovery, trial conversion)',
+      },
+    });
     if (config.apiTokens.length === 0) {
-      logger.warn('no RETENTION_API_TOKENS configured: the case API is open (development only)');
+      logger.warn('no RETENTION_API_TOKENS configured: the case API refuses every call');
     }
     return app;
   } catch (error) {

@@ -1,16 +1,17 @@
 import { BillwerkApiClient } from '@app/billwerk-api';
+import { DatabaseHealth, HealthChecks, PlatformModule } from '@app/platform';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { RETENTION_CONFIG, type RetentionConfig } from './config/retention.config';
 import type { BillwerkGateway } from './domain/billwerk-gateway';
-import { HealthController } from './health/health.controller';
+import { ConsumerHealth } from './health/consumer-health';
 import { IntakeModule } from './intake/intake.module';
 import { RetentionKafkaService } from './kafka/retention-kafka.service';
-import { MetricsController } from './metrics/metrics.controller';
 import { RetentionMetrics } from './metrics/retention-metrics';
 import { OutboxModule } from './outbox/outbox.module';
 import { RetentionStore } from './persistence/retention-store';
 import { RetentionCaseModule } from './retention-case/retention-case.module';
+import { retentionCaseProblem } from './retention-case/retention-case.problems';
 import { BILLWERK_GATEWAY, RETENTION_LOGGER } from './retention.tokens';
 import { HookReadCache } from './intake/hook-read-cache';
 import { CaseCloser } from './workflow/case-closer';
@@ -32,10 +33,17 @@ class RetentionCoreModule implements OnApplicationShutdown {
   constructor(
     private readonly store: RetentionStore,
     private readonly kafka: RetentionKafkaService,
-  ) {}
+    health: HealthChecks,
+  ) {
+    health.register(new DatabaseHealth(store));
+  }
 
-  static forRoot(config: RetentionConfig, logger: Logger, store: RetentionStore): DynamicModule {
-    const metrics = new RetentionMetrics();
+  static forRoot(
+    config: RetentionConfig,
+    logger: Logger,
+    store: RetentionStore,
+    metrics: RetentionMetrics,
+  ): DynamicModule {
     storeFigures(store, metrics);
     const billwerk: BillwerkGateway = new BillwerkApiClient({
       baseUrl: config.billwerk.baseUrl,
@@ -87,15 +95,22 @@ class RetentionCoreModule implements OnApplicationShutdown {
 @Module({})
 export class RetentionModule {
   static forRoot(config: RetentionConfig, logger: Logger, store: RetentionStore): DynamicModule {
+    const metrics = new RetentionMetrics();
     return {
       module: RetentionModule,
       imports: [
-        RetentionCoreModule.forRoot(config, logger, store),
+        PlatformModule.forRoot({
+          logger,
+          problems: retentionCaseProblem,
+          metrics,
+          auth: { tokens: config.apiTokens, realm: 'retention' },
+        }),
+        RetentionCoreModule.forRoot(config, logger, store, metrics),
         IntakeModule,
         OutboxModule,
         RetentionCaseModule,
       ],
-      controllers: [HealthController, MetricsController],
+      providers: [ConsumerHealth],
     };
   }
 }

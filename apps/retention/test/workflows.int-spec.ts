@@ -1,3 +1,4 @@
+import type { ProblemDetails } from '@app/platform';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { TEST_DATABASES, type TestDatabase } from '../../../test/support/databases';
@@ -247,7 +248,11 @@ describe.each(TEST_DATABASES)('retention workflows on %s', (_name, createDatabas
     await settle();
     const [open] = await cases(`contractId=${contract.Id}`);
 
-    expect((await api(retention.url, 'GET', '/retention/cases', { token: null })).status).toBe(401);
+    const refused = await api<ProblemDetails>(retention.url, 'GET', '/retention/cases', {
+      token: null,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ status: 401, detail: expect.stringContaining('bearer') });
     expect(
       (await api(retention.url, 'GET', '/retention/cases', { token: 'wrong-token-0123456789' }))
         .status,
@@ -262,6 +267,11 @@ describe.each(TEST_DATABASES)('retention workflows on %s', (_name, createDatabas
     });
     const again = await api(retention.url, 'POST', `/retention/cases/${open.id}/apply-offer`);
     expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      type: 'urn:billwerk-bridge:problem:case-conflict',
+      title: 'Conflict',
+      status: 409,
+    });
     expect(billwerk.appliedDiscounts.filter((d) => d.contractId === contract.Id)).toHaveLength(1);
 
     // The cancellation still stands: a later hook about it does not reopen a handled case.
@@ -281,7 +291,19 @@ describe.each(TEST_DATABASES)('retention workflows on %s', (_name, createDatabas
       (await api(retention.url, 'POST', `/retention/cases/${second.id}/close`, { body: {} }))
         .status,
     ).toBe(409);
-    expect((await api(retention.url, 'GET', `/retention/cases/${randomUUID()}`)).status).toBe(404);
-    expect((await api(retention.url, 'GET', '/retention/cases?status=nonsense')).status).toBe(400);
+    const missing = await api<ProblemDetails>(
+      retention.url,
+      'GET',
+      `/retention/cases/${randomUUID()}`,
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ type: 'urn:billwerk-bridge:problem:case-not-found' });
+    const invalid = await api<ProblemDetails>(
+      retention.url,
+      'GET',
+      '/retention/cases?status=nonsense',
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([{ field: 'status', detail: expect.any(String) }]);
   });
 });

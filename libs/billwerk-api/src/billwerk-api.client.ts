@@ -238,11 +238,18 @@ function expectResource<T extends { Id: string }>(operation: string, body: T): T
   return body;
 }
 
-/** billwerk's explanation (`Message`, or `message`), else the start of the body text. */
+/**
+ * billwerk's explanation (`Message`, or `message`; `detail` of an RFC 9457 body, as the simulator
+ * answers), else the start of the body text.
+ */
 function errorDetail(text: string): string | undefined {
   try {
-    const body = JSON.parse(text) as { Message?: unknown; message?: unknown } | null;
-    const message = body?.Message ?? body?.message;
+    const body = JSON.parse(text) as {
+      Message?: unknown;
+      message?: unknown;
+      detail?: unknown;
+    } | null;
+    const message = body?.Message ?? body?.message ?? body?.detail;
     if (typeof message === 'string') return message;
     if (Array.isArray(message)) return message.map(String).join('; ');
   } catch {

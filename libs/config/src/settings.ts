@@ -51,6 +51,11 @@ export function LogLevelSetting(): PropertyDecorator {
   return IsIn(LOG_LEVELS);
 }
 
+/** A connection pool's size: 1 to 100 connections. */
+export function PoolSizeSetting(): PropertyDecorator {
+  return IntegerSetting(1, 100);
+}
+
 const BROKER_LIST = /^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/;
 
 /** `KAFKA_BROKERS`: comma-separated host:port pairs. */

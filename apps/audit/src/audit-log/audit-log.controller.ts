@@ -1,3 +1,4 @@
+import { BearerTokenGuard } from '@app/platform';
 import { Controller, Get, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -10,7 +11,6 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { ApiTokenGuard } from '../auth/api-token.guard';
 import {
   AuditEventDto,
   AuditEventPageDto,
@@ -30,7 +30,7 @@ import { AuditLogService } from './audit-log.service';
 @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
 @ApiBadRequestResponse({ description: 'A parameter is invalid; the body names it' })
 @Controller('audit')
-@UseGuards(ApiTokenGuard)
+@UseGuards(BearerTokenGuard)
 export class AuditLogController {
   constructor(private readonly auditLog: AuditLogService) {}
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ApiTokenGuard } from '../auth/api-token.guard';
 import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { CheckpointsModule } from '../checkpoints/checkpoints.module';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
@@ -16,7 +15,6 @@ import { ScheduledVerify } from './scheduled-verify';
   controllers: [AuditLogController],
   providers: [
     AuditLogService,
-    ApiTokenGuard,
     ScheduledVerify,
     {
       provide: ChainVerifier,

@@ -52,6 +52,19 @@ describe('loadAuditConfig', () => {
     ).toBe('k1');
   });
 
+  it('reads DATABASE_POOL_SIZE, and AUDIT_DB_POOL_SIZE as its documented old name', () => {
+    const pool = (env: Record<string, string>) =>
+      loadAuditConfig({ AUDIT_API_TOKENS: TOKENS, ...env }).database.poolSize;
+    expect(pool({ DATABASE_POOL_SIZE: '20' })).toBe(20);
+    expect(pool({ AUDIT_DB_POOL_SIZE: '30' })).toBe(30);
+    expect(() => pool({ AUDIT_DB_POOL_SIZE: '500' })).toThrow(
+      'AUDIT_DB_POOL_SIZE: must not be greater than 100 (got "500")',
+    );
+    expect(() => pool({ DATABASE_POOL_SIZE: '20', AUDIT_DB_POOL_SIZE: '30' })).toThrow(
+      /DATABASE_POOL_SIZE: set twice, also under its old name AUDIT_DB_POOL_SIZE/,
+    );
+  });
+
   it('reads every setting', () => {
     const config = loadAuditConfig({
       AUDIT_API_TOKENS: TOKENS,

@@ -7,6 +7,8 @@ import {
   type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
+  PoolSizeSetting,
+  SettingAlias,
   validateEnvironment,
   WithKafkaConnection,
   WithKafkaTopics,
@@ -52,8 +54,10 @@ export class AuditDatabaseEnvironment {
   @IsString()
   AUDIT_SQLITE_PATH: string = '.data/audit.sqlite';
 
-  @IntegerSetting(1, 100)
-  AUDIT_DB_POOL_SIZE: number = 10;
+  /** Read under its old name AUDIT_DB_POOL_SIZE too, as every app's pool size is one setting. */
+  @SettingAlias('AUDIT_DB_POOL_SIZE')
+  @PoolSizeSetting()
+  DATABASE_POOL_SIZE: number = 10;
 
   @LogLevelSetting()
   LOG_LEVEL: LogLevelName = 'info';
@@ -157,7 +161,7 @@ export interface AuditConfig {
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
 
 function databaseSettings(e: AuditDatabaseEnvironment): DatabaseSettings {
-  return { url: e.DATABASE_URL, sqlitePath: e.AUDIT_SQLITE_PATH, poolSize: e.AUDIT_DB_POOL_SIZE };
+  return { url: e.DATABASE_URL, sqlitePath: e.AUDIT_SQLITE_PATH, poolSize: e.DATABASE_POOL_SIZE };
 }
 
 /** Migrations use one connection, the owner's when given, else the app's (SQLite, development). */

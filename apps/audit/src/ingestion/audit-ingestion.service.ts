@@ -1,11 +1,13 @@
 import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '@app/contracts';
+import { AcknowledgedProducer } from '@app/messaging';
 import {
-  AcknowledgedProducer,
-  ensureTopics,
-  kafkaPrincipal,
-  kafkaProblem,
-  type ConsumerStatus,
-} from '@app/messaging';
+  BrokerProbe,
+  HealthChecks,
+  KafkaStarter,
+  topicSpecs,
+  type HealthIndicator,
+  type HealthReport,
+} from '@app/platform';
 import {
   Inject,
   Injectable,
@@ -21,16 +23,23 @@ import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
 
-const START_RETRY_MS = 5000;
+const NOT_READY_CONSUMER_STATES = new Set(['backing-off', 'stopping', 'stopped']);
 
-/** Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for. */
+/**
+ * Runs the audit consumer for the app's lifetime; a broker that is down at start is waited for.
+ * Its health indicator: the broker answers and the consumer is not paused waiting out a failure.
+ * Offsets going backwards leave it ready (the events are stored;
+ * billwerk_audit_offset_regressions_total and an error log tell the operator).
+ */
 @Injectable()
-export class AuditIngestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AuditIngestionService
+  implements HealthIndicator, OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  readonly name = 'Kafka';
   private readonly deadLetters: AcknowledgedProducer;
+  private readonly starter: KafkaStarter;
+  private readonly broker: BrokerProbe;
   private consumer: AuditConsumer | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running = false;
 
   constructor(
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
@@ -38,19 +47,40 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
     private readonly repository: AuditLogRepository,
     private readonly metrics: AuditMetrics,
     private readonly checkpoints: ChainCheckpoints,
-    @Inject(AUDIT_KAFKA) readonly kafka: Kafka,
+    @Inject(AUDIT_KAFKA) private readonly kafka: Kafka,
+    health: HealthChecks,
   ) {
-    this.deadLetters = new AcknowledgedProducer(this.kafka, logger);
+    this.deadLetters = new AcknowledgedProducer(kafka, logger);
+    this.broker = new BrokerProbe(kafka);
+    this.starter = new KafkaStarter({
+      kafka,
+      security: config.kafka.security,
+      // Creating what is missing (retention.actions.v1 before the retention app exists) means
+      // subscribing can never fail on an unknown topic.
+      topics: [
+        ...topicSpecs([...AUDITED_TOPICS, AUDIT_DLQ_TOPIC], config.kafka),
+        checkpoints.topicSpec(),
+      ],
+      start: (signal) => this.start(signal),
+      undo: async () => {
+        const consumer = this.consumer;
+        this.consumer = undefined;
+        await consumer?.stop();
+      },
+      logger,
+      failure: 'Kafka not usable at start; retrying',
+    });
+    health.register(this);
   }
 
-  /** True once the consumer is subscribed and running. */
-  get consuming(): boolean {
-    return this.running;
-  }
-
-  /** The consumer's state: not ready while it waits out a database or dead-letter outage. */
-  consumerStatus(): ConsumerStatus | undefined {
-    return this.running ? this.consumer?.status() : undefined;
+  check(): Promise<HealthReport> {
+    const state = (this.starter.started && this.consumer?.status().state) || 'starting';
+    // Not ready while the consumer waits out a database or dead-letter outage.
+    return this.broker.report({
+      name: 'consumer',
+      state,
+      up: !NOT_READY_CONSUMER_STATES.has(state),
+    });
   }
 
   /**
@@ -59,21 +89,20 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
    * Readiness reports the consumer as `starting` until it runs.
    */
   onApplicationBootstrap(): void {
-    void this.start();
+    this.starter.begin();
   }
 
   /** Before the database closes (onApplicationShutdown): the batch in hand is finished first. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
+    await this.starter.stop();
     await this.consumer?.stop();
     await this.checkpoints.stop();
     await this.deadLetters.disconnect();
-    this.running = false;
+    await this.broker.close();
     this.logger.info('audit consumer stopped');
   }
 
-  private async start(): Promise<void> {
+  private async start(signal: AbortSignal): Promise<void> {
     const consumer = new AuditConsumer(
       this.kafka,
       this.repository,
@@ -90,40 +119,13 @@ export class AuditIngestionService implements OnApplicationBootstrap, BeforeAppl
         deterministicAttempts: this.config.deterministicAttempts,
       },
     );
-    try {
-      // Creating what is missing (retention.actions.v1 before the retention app exists) means
-      // subscribing can never fail on an unknown topic.
-      const created = await ensureTopics(
-        this.kafka,
-        [
-          ...[...AUDITED_TOPICS, AUDIT_DLQ_TOPIC].map((topic) => ({
-            topic,
-            numPartitions: this.config.kafka.partitions,
-            replicationFactor: this.config.kafka.replicationFactor,
-          })),
-          this.checkpoints.topicSpec(),
-        ],
-        { principal: kafkaPrincipal(this.config.kafka.security) },
-      );
-      if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
-      if (this.stopped) return;
-      await this.checkpoints.startReader();
-      if (this.stopped) return;
-      this.consumer = consumer;
-      await consumer.start();
-      this.running = true;
-      this.logger.info(
-        { groupId: this.config.kafka.groupId, topics: AUDITED_TOPICS },
-        'audit consumer running',
-      );
-    } catch (error) {
-      await consumer.stop().catch(() => undefined);
-      if (this.stopped) return;
-      this.logger.error(
-        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: START_RETRY_MS },
-        'Kafka not usable at start; retrying',
-      );
-      this.retryTimer = setTimeout(() => void this.start(), START_RETRY_MS);
-    }
+    await this.checkpoints.startReader();
+    if (signal.aborted) return;
+    this.consumer = consumer;
+    await consumer.start();
+    this.logger.info(
+      { groupId: this.config.kafka.groupId, topics: AUDITED_TOPICS },
+      'audit consumer running',
+    );
   }
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigValidationError } from '@app/config';
-import { createLogger } from '@app/observability';
+import { exitOnStartupError } from '@app/config';
+import { closeOnSignals, createLogger } from '@app/observability';
 import { loadSimConfig } from '../config/sim.config';
 import { createSimApp } from '../sim.app';
 import { parseSimArgs, SIM_USAGE, SimArgsError, type SimArgs } from './sim-args';
@@ -24,6 +24,7 @@ async function main(): Promise<number | 'serving'> {
     return code;
   }
   logger.info({ url: own }, 'simulator keeps serving; Ctrl-C stops it');
+  closeOnSignals(app, logger, 'billwerk-sim');
   return 'serving';
 }
 
@@ -64,15 +65,8 @@ main().then(
     if (code !== 'serving') process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof SimArgsError) {
-      process.stderr.write(`${error.message}\n${SIM_USAGE}\n`);
-    } else if (error instanceof ConfigValidationError) {
-      for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    } else {
-      process.stderr.write(
-        `sim failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-    }
+    if (!(error instanceof SimArgsError)) exitOnStartupError('sim', error);
+    process.stderr.write(`${error.message}\n${SIM_USAGE}\n`);
     process.exit(1);
   },
 );

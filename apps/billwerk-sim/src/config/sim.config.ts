@@ -1,18 +1,15 @@
 import {
   ConfigValidationError,
+  IntegerSetting,
   type LogLevelName,
   LogLevelSetting,
   validateEnvironment,
 } from '@app/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 
 /** The simulator's environment: names here are a contract with operators (README, settings). */
 export class SimEnvironment {
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntegerSetting(1, 65535)
   SIM_PORT: number = 3003;
 
   @IsString()
@@ -36,35 +33,20 @@ export class SimEnvironment {
   @IsString()
   SIM_CLIENT_SECRET: string = 'billwerk-sim-secret';
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntegerSetting(1, 86_400)
   SIM_TOKEN_TTL_SECONDS: number = 3600;
 
   /** First retry delay; doubles per retry. billwerk's real spacing makes ~12 retries last about two days. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3_600_000)
+  @IntegerSetting(0, 3_600_000)
   SIM_RETRY_BASE_MS: number = 45_000;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(50)
+  @IntegerSetting(0, 50)
   SIM_MAX_RETRIES: number = 12;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IntegerSetting(100, 120_000)
   SIM_HOOK_TIMEOUT_MS: number = 10_000;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerSetting(1, 1000)
   SIM_HOOK_CONCURRENCY: number = 16;
 
   @Matches(/^[0-9a-f]{24}$/, { message: 'must be a billwerk id (24 lower-case hex characters)' })

@@ -31,18 +31,18 @@ export function hookBody<E extends BillwerkEventName>(event: E, fields: HookFiel
  */
 export function parseRawHook(value: unknown): HookBody {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SimInvalidFieldsError(['body must be a JSON object']);
+    throw new SimInvalidFieldsError([{ field: 'body', detail: 'must be a JSON object' }]);
   }
   const problems = Object.entries(value).flatMap(([key, field]) =>
     typeof field === 'string' ||
     typeof field === 'number' ||
     (Array.isArray(field) && field.every((item) => typeof item === 'string'))
       ? []
-      : [`body.${key} must be a string, a number or a list of strings`],
+      : [{ field: `body.${key}`, detail: 'must be a string, a number or a list of strings' }],
   );
   const event = (value as { Event?: unknown }).Event;
   if (typeof event !== 'string' || event === '')
-    problems.unshift('body.Event must be a non-empty string');
+    problems.unshift({ field: 'body.Event', detail: 'must be a non-empty string' });
   if (problems.length > 0) throw new SimInvalidFieldsError(problems);
   return value as HookBody;
 }

@@ -10,11 +10,17 @@ export class SimNotFoundError extends SimError {
   }
 }
 
+/** One refused field and why, e.g. `{ field: 'EndDate', detail: 'must be after StartDate' }`. */
+export interface FieldProblem {
+  field: string;
+  detail: string;
+}
+
 /** Well-formed request whose fields billwerk would refuse (422). */
 export class SimInvalidFieldsError extends SimError {
   readonly code = 'INVALID_FIELDS';
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field} ${p.detail}`).join('; '));
   }
 }
 

@@ -16,7 +16,7 @@ import { billingDates, contractView } from './contract-view';
 import { hookBody, type HookBody, type HookFields } from './hook-body';
 import { SIM_PLANS, TRIAL_END_LEAD_DAYS, type SimPlan } from './sim-catalog';
 import { addDays, DAY_MS, type SimClock } from './sim-clock';
-import { SimConflictError, SimInvalidFieldsError } from './sim-errors';
+import { SimConflictError, SimInvalidFieldsError, type FieldProblem } from './sim-errors';
 import type { ContractState, SimStore } from './sim-store';
 
 /** Where emitted hooks go: the delivery queue, which keeps one ordering key's hooks in order. */
@@ -331,13 +331,13 @@ export class Simulation {
   applyDiscount(contractId: string, request: ApplyDiscountRequest): DiscountSubscription {
     const contract = this.contract(contractId);
     this.requireRunning(contract);
-    const problems: string[] = [];
+    const problems: FieldProblem[] = [];
     if (!this.store.discounts.has(request.DiscountId)) {
-      problems.push(`DiscountId ${request.DiscountId} is not a discount`);
+      problems.push({ field: 'DiscountId', detail: `${request.DiscountId} is not a discount` });
     }
     const start = request.StartDate ?? this.clock.now().toISOString();
     if (request.EndDate !== undefined && Date.parse(request.EndDate) <= Date.parse(start)) {
-      problems.push('EndDate must be after StartDate');
+      problems.push({ field: 'EndDate', detail: 'must be after StartDate' });
     }
     if (problems.length > 0) throw new SimInvalidFieldsError(problems);
     const subscription: DiscountSubscription = {

@@ -16,8 +16,13 @@ function validated<T extends object>(schema: ClassConstructor<T>, body: object):
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new SimInvalidFieldsError(
-      // class-validator's messages already name the property.
-      errors.flatMap((e) => Object.values(e.constraints ?? {})),
+      errors.flatMap((e) =>
+        Object.values(e.constraints ?? {}).map((message) => ({
+          field: e.property,
+          // class-validator's messages start with the property's name.
+          detail: message.replace(new RegExp(`^${e.property} `), ''),
+        })),
+      ),
     );
   }
   return instance;

@@ -1,9 +1,11 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
+import { OAuthErrorFilter } from './oauth-error.filter';
 import type { TokenRequestForm } from './oauth.dto';
 import { OAuthService } from './oauth.service';
 import type { IssuedToken } from './token-issuer';
 
 /** billwerk's token endpoint, `POST /oauth/token/` (outside /api/v1). */
+@UseFilters(OAuthErrorFilter)
 @Controller('oauth')
 export class OAuthController {
   constructor(private readonly oauth: OAuthService) {}

@@ -1,5 +1,5 @@
 import { DAY_MS, type SimClock } from '../domain/sim-clock';
-import { SimInvalidFieldsError, SimNotFoundError } from '../domain/sim-errors';
+import { SimInvalidFieldsError, SimNotFoundError, type FieldProblem } from '../domain/sim-errors';
 import type { Simulation } from '../domain/simulation';
 import { BULK_EVENTS, bulkFields, seededRandom } from './bulk-hooks';
 import type { ScenarioDefinition, ScenarioStep } from './scenario';
@@ -179,8 +179,8 @@ function lookup(refs: Record<string, string>, ref: string): string {
   return id;
 }
 
-function range(name: string, value: number, min: number, max: number): string[] {
+function range(name: string, value: number, min: number, max: number): FieldProblem[] {
   return Number.isInteger(value) && value >= min && value <= max
     ? []
-    : [`${name} must be an integer from ${min} to ${max}`];
+    : [{ field: name, detail: `must be an integer from ${min} to ${max}` }];
 }

@@ -1,3 +1,4 @@
+import { PROBLEM_CONTENT_TYPE } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -74,7 +75,7 @@ export class HookEndpoint {
         traceparent: childTraceparent(firstValue(request.headers.traceparent)),
         requestId,
       });
-      this.send(response, requestId, 202, { id: accepted.id }, {});
+      this.send(response, requestId, 202, JSON_CONTENT_TYPE, { id: accepted.id }, {});
     } catch (error) {
       if (error instanceof RequestAbortedError) return;
       const { status, body, headers } = this.answers.answer(error, {
@@ -89,6 +90,7 @@ export class HookEndpoint {
         response,
         requestId,
         status,
+        PROBLEM_CONTENT_TYPE,
         body,
         close ? { ...headers, connection: 'close' } : headers,
       );
@@ -99,12 +101,13 @@ export class HookEndpoint {
     response: ServerResponse,
     requestId: string,
     status: number,
+    contentType: string,
     payload: object,
     headers: Record<string, string>,
   ): void {
     const text = JSON.stringify(payload);
     response.writeHead(status, {
-      'content-type': JSON_CONTENT_TYPE,
+      'content-type': contentType,
       'content-length': Buffer.byteLength(text),
       'x-request-id': requestId,
       ...(this.closing ? { connection: 'close' } : {}),

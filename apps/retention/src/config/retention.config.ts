@@ -7,6 +7,7 @@ import {
   type KafkaTopicSettings,
   type LogLevelName,
   LogLevelSetting,
+  PoolSizeSetting,
   validateEnvironment,
   WithKafkaConnection,
   WithKafkaTopics,
@@ -27,7 +28,7 @@ export class RetentionDatabaseEnvironment {
   @IsString()
   RETENTION_SQLITE_PATH: string = '.data/retention.sqlite';
 
-  @IntegerSetting(1, 100)
+  @PoolSizeSetting()
   DATABASE_POOL_SIZE: number = 10;
 
   @LogLevelSetting()

@@ -1,10 +1,6 @@
 import { RETENTION_CONSUMED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
-import {
-  kafkaProblem,
-  ResilientConsumer,
-  type ConsumedRecord,
-  type HandlerContext,
-} from '@app/messaging';
+import type { ConsumedRecord, HandlerContext, ResilientConsumer } from '@app/messaging';
+import type { KafkaStarter } from '@app/platform';
 import {
   Inject,
   Injectable,
@@ -20,7 +16,6 @@ import { RETENTION_LOGGER } from '../retention.tokens';
 import { BackgroundLoop } from '../workflow/background-loop';
 import { HookIntake } from './hook-intake';
 
-const START_RETRY_MS = 5000;
 /** billwerk calls can take a while (timeouts, retries): keep the group membership alive. */
 const HEARTBEAT_MS = 3000;
 /** A record failing the same way this often goes to the DLQ (the runner backs off between). */
@@ -37,8 +32,7 @@ const BACKOFF = { initialMs: 500, maxMs: 15_000 };
 @Injectable()
 export class HookConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private runner: ResilientConsumer | undefined;
-  private startTimer: NodeJS.Timeout | undefined;
-  private stopping = false;
+  private readonly starter: KafkaStarter;
   private readonly retryLoop: BackgroundLoop;
 
   constructor(
@@ -55,6 +49,16 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
       () => this.retryParked(),
       logger,
     );
+    // A broker that is down at start must not keep retention down: it consumes once Kafka is back.
+    this.starter = kafka.starter({
+      start: () => this.start(),
+      undo: async () => {
+        const runner = this.runner;
+        this.runner = undefined;
+        await runner?.stop();
+      },
+      failure: 'Kafka not usable; consuming once it is',
+    });
   }
 
   /** True while the consumer runs and is not waiting out a database outage. */
@@ -69,60 +73,33 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
    */
   onApplicationBootstrap(): void {
     this.retryLoop.start();
-    void this.start();
+    this.starter.begin();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.startTimer);
+    await this.starter.stop();
     // Stopping lets the hook in hand finish and commits its offset.
     await this.runner?.stop();
     await this.retryLoop.stop();
   }
 
-  /** A broker that is down at start must not keep retention down: it consumes once Kafka is back. */
   private async start(): Promise<void> {
-    const runner = new ResilientConsumer(
-      this.kafka.kafka,
-      this.kafka,
-      (records, context) => this.consume(records[0], context),
-      this.logger,
-      {
-        groupId: this.config.kafka.groupId,
-        topics: RETENTION_CONSUMED_TOPICS,
-        // A new group processes the retained backlog (earliest); the workflows guard themselves
-        // against acting on stale hooks.
-        fromBeginning: this.config.kafka.start === 'earliest',
-        deadLetterTopic: RETENTION_DLQ_TOPIC,
-        deterministicAttempts: DETERMINISTIC_ATTEMPTS,
-        maxRecordsPerCall: 1,
-        backoff: BACKOFF,
-        healthProbe: () => this.store.ping(),
-        consumer: { sessionTimeout: 45_000, heartbeatInterval: HEARTBEAT_MS },
-        onDeadLetter: (record) =>
-          this.metrics.hooks.inc({ topic: record.topic, outcome: 'dead-lettered' }),
-      },
-    );
-    try {
-      await this.kafka.prepareTopics();
-      if (this.stopping) return;
-      this.runner = runner;
-      await runner.start();
-    } catch (error) {
-      if (this.runner === runner) this.runner = undefined;
-      await runner.stop().catch(() => undefined);
-      this.logger.error(
-        { err: kafkaProblem(error, this.config.kafka.security), retryInMs: START_RETRY_MS },
-        'Kafka not usable; consuming once it is',
-      );
-      this.retryStart();
-    }
-  }
-
-  private retryStart(): void {
-    if (this.stopping) return;
-    clearTimeout(this.startTimer);
-    this.startTimer = setTimeout(() => void this.start(), START_RETRY_MS);
+    this.runner = this.kafka.consumer((records, context) => this.consume(records[0], context), {
+      groupId: this.config.kafka.groupId,
+      topics: RETENTION_CONSUMED_TOPICS,
+      // A new group processes the retained backlog (earliest); the workflows guard themselves
+      // against acting on stale hooks.
+      fromBeginning: this.config.kafka.start === 'earliest',
+      deadLetterTopic: RETENTION_DLQ_TOPIC,
+      deterministicAttempts: DETERMINISTIC_ATTEMPTS,
+      maxRecordsPerCall: 1,
+      backoff: BACKOFF,
+      healthProbe: () => this.store.ping(),
+      consumer: { sessionTimeout: 45_000, heartbeatInterval: HEARTBEAT_MS },
+      onDeadLetter: (record) =>
+        this.metrics.hooks.inc({ topic: record.topic, outcome: 'dead-lettered' }),
+    });
+    await this.runner.start();
   }
 
   private async consume(record: ConsumedRecord, context: HandlerContext): Promise<void> {

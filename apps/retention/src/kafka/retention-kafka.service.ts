@@ -6,12 +6,14 @@ import {
 import {
   AcknowledgedProducer,
   createKafka,
-  ensureTopics,
-  kafkaPrincipal,
   rangeSince,
   readTopicRange,
+  ResilientConsumer,
+  type RecordsHandler,
+  type ResilientConsumerOptions,
   type TopicBatch,
 } from '@app/messaging';
+import { KafkaStarter, topicSpecs, type KafkaStarterOptions } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -22,15 +24,18 @@ import { RETENTION_LOGGER } from '../retention.tokens';
 /** How long looking through the actions topic for a dead relay's records may take. */
 const LOOKUP_TIMEOUT_MS = 30_000;
 
-/** Retention's Kafka client and its one acks=all producer (actions and dead letters). */
+/**
+ * Retention's Kafka client, kept to itself, and its one acks=all producer (actions and dead
+ * letters); consumers and the start-up of the app's Kafka work are made here.
+ */
 @Injectable()
 export class RetentionKafkaService {
-  readonly kafka: Kafka;
+  private readonly kafka: Kafka;
   private readonly producer: AcknowledgedProducer;
 
   constructor(
     @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
-    @Inject(RETENTION_LOGGER) logger: Logger,
+    @Inject(RETENTION_LOGGER) private readonly logger: Logger,
   ) {
     this.kafka = createKafka(
       {
@@ -43,21 +48,28 @@ export class RetentionKafkaService {
     this.producer = new AcknowledgedProducer(this.kafka, logger);
   }
 
-  get producerHealthy(): boolean {
-    return this.producer.isHealthy;
+  /**
+   * `start`, retried with backoff, once the topics retention reads and writes exist (created
+   * when missing; existing ones stay as they are).
+   */
+  starter(
+    options: Pick<KafkaStarterOptions, 'start' | 'undo' | 'failure' | 'backoff'>,
+  ): KafkaStarter {
+    return new KafkaStarter({
+      ...options,
+      kafka: this.kafka,
+      security: this.config.kafka.security,
+      topics: topicSpecs(
+        [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC],
+        this.config.kafka,
+      ),
+      logger: this.logger,
+    });
   }
 
-  /** Creates the topics retention reads and writes when missing; existing ones stay as they are. */
-  async prepareTopics(): Promise<string[]> {
-    return ensureTopics(
-      this.kafka,
-      [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map((topic) => ({
-        topic,
-        numPartitions: this.config.kafka.partitions,
-        replicationFactor: this.config.kafka.replicationFactor,
-      })),
-      { principal: kafkaPrincipal(this.config.kafka.security) },
-    );
+  /** A consumer on the shared resilient runner; its dead letters go through this producer. */
+  consumer(handler: RecordsHandler, options: ResilientConsumerOptions): ResilientConsumer {
+    return new ResilientConsumer(this.kafka, this, handler, this.logger, options);
   }
 
   /** Resolves once Kafka acknowledged every message. */

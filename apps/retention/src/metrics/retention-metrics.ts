@@ -3,8 +3,7 @@ import {
   type BillwerkApiObserver,
   type BillwerkAttempt,
 } from '@app/billwerk-api';
-import { createMetricsRegistry } from '@app/observability';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { MetricsRegistry } from '@app/platform';
 import type { CaseKind, CaseOutcome } from '../domain/retention-model';
 import type { WorkflowObserver } from '../workflow/case-writes';
 
@@ -16,103 +15,84 @@ export interface StoreFigures {
 }
 
 /** Everything retention exposes on /metrics. */
-export class RetentionMetrics implements WorkflowObserver, BillwerkApiObserver {
-  readonly registry: Registry = createMetricsRegistry('retention');
+export class RetentionMetrics
+  extends MetricsRegistry
+  implements WorkflowObserver, BillwerkApiObserver
+{
+  constructor() {
+    super('retention');
+  }
 
   store: StoreFigures | undefined;
 
   /** The client library's own billwerk_api_* metrics, the 429 count among them (docs/alerts.md). */
   private readonly billwerkApi = new PrometheusBillwerkObserver(this.registry);
 
-  readonly casesOpened = new Counter({
-    name: 'retention_cases_opened_total',
+  readonly casesOpened = this.counter('retention_cases_opened_total', {
     help: 'Cases opened, by kind',
     labelNames: ['kind'] as const,
-    registers: [this.registry],
   });
 
-  readonly casesClosed = new Counter({
-    name: 'retention_cases_closed_total',
+  readonly casesClosed = this.counter('retention_cases_closed_total', {
     help: 'Cases closed, by kind and outcome',
     labelNames: ['kind', 'outcome'] as const,
-    registers: [this.registry],
   });
 
-  readonly resolution = new Histogram({
-    name: 'retention_case_resolution_seconds',
+  readonly resolution = this.histogram('retention_case_resolution_seconds', {
     help: 'Time from opening a case to closing it, by kind and outcome',
     labelNames: ['kind', 'outcome'] as const,
     buckets: [60, 3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 90 * 86400],
-    registers: [this.registry],
   });
 
-  readonly winBackRate: Gauge = new Gauge({
-    name: 'retention_win_back_rate',
+  readonly winBackRate = this.gauge('retention_win_back_rate', {
     help: 'Share of decided win-back cases (won, lost, offer applied) that were won or kept with an offer',
-    registers: [this.registry],
-    collect: async (): Promise<void> => {
-      if (this.store) this.winBackRate.set(await this.store.winBackRate());
+    collect: async (gauge) => {
+      if (this.store) gauge.set(await this.store.winBackRate());
     },
   });
 
-  readonly pendingHooks: Gauge = new Gauge({
-    name: 'retention_pending_hooks',
+  readonly pendingHooks = this.gauge('retention_pending_hooks', {
     help: 'Hooks parked because billwerk could not be asked',
-    registers: [this.registry],
-    collect: async (): Promise<void> => {
-      if (this.store) this.pendingHooks.set(await this.store.pendingHooks());
+    collect: async (gauge) => {
+      if (this.store) gauge.set(await this.store.pendingHooks());
     },
   });
 
-  readonly dueActions: Gauge = new Gauge({
-    name: 'retention_outbox_due_actions',
+  readonly dueActions = this.gauge('retention_outbox_due_actions', {
     help: 'Actions due and not yet published',
-    registers: [this.registry],
-    collect: async (): Promise<void> => {
-      if (this.store) this.dueActions.set(await this.store.dueActions());
+    collect: async (gauge) => {
+      if (this.store) gauge.set(await this.store.dueActions());
     },
   });
 
-  readonly hooks = new Counter({
-    name: 'retention_hooks_total',
+  readonly hooks = this.counter('retention_hooks_total', {
     help: 'Consumed hooks, by billwerk topic and outcome (processed, ignored, parked, dead-lettered)',
     labelNames: ['topic', 'outcome'] as const,
-    registers: [this.registry],
   });
 
-  readonly consumerLag = new Gauge({
-    name: 'retention_consumer_lag',
+  readonly consumerLag = this.gauge('retention_consumer_lag', {
     help: 'Hooks on the partition not yet handled, as of the last one handled, by topic and partition',
     labelNames: ['topic', 'partition'] as const,
-    registers: [this.registry],
   });
 
-  readonly actionsPublished = new Counter({
-    name: 'retention_actions_published_total',
+  readonly actionsPublished = this.counter('retention_actions_published_total', {
     help: 'Actions published on retention.actions.v1, by action',
     labelNames: ['action'] as const,
-    registers: [this.registry],
   });
 
-  readonly actionsFoundPublished = new Counter({
-    name: 'retention_actions_found_published_total',
+  readonly actionsFoundPublished = this.counter('retention_actions_found_published_total', {
     help: 'In-doubt outbox rows found already on retention.actions.v1 after a relay died, so not sent again',
-    registers: [this.registry],
   });
 
-  readonly billwerkLatency = new Histogram({
-    name: 'retention_billwerk_request_duration_seconds',
+  readonly billwerkLatency = this.histogram('retention_billwerk_request_duration_seconds', {
     help: 'billwerk API attempts, by operation and outcome',
     labelNames: ['operation', 'outcome'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
   });
 
-  readonly billwerkErrors = new Counter({
-    name: 'retention_billwerk_errors_total',
+  readonly billwerkErrors = this.counter('retention_billwerk_errors_total', {
     help: 'billwerk API attempts that failed, by operation and outcome (HTTP status or kind)',
     labelNames: ['operation', 'outcome'] as const,
-    registers: [this.registry],
   });
 
   caseOpened(kind: CaseKind): void {

@@ -1,3 +1,4 @@
+import { BearerTokenGuard } from '@app/platform';
 import {
   Body,
   Controller,
@@ -7,19 +8,15 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
-  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiTokenGuard } from './api-token.guard';
 import { CaseDetailDto, CaseDto, CloseCaseDto, ListCasesQueryDto } from './retention-case.dto';
-import { RetentionCaseExceptionFilter } from './retention-case.filter';
 import { RetentionCaseService } from './retention-case.service';
 
 @ApiTags('retention cases')
 @ApiBearerAuth()
-@UseGuards(ApiTokenGuard)
-@UseFilters(RetentionCaseExceptionFilter)
+@UseGuards(BearerTokenGuard)
 @Controller('retention/cases')
 export class RetentionCaseController {
   constructor(private readonly cases: RetentionCaseService) {}

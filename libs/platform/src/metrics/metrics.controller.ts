@@ -1,15 +1,15 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { AuditMetrics } from './audit-metrics';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { MetricsRegistry } from './metrics-registry';
 
-@ApiTags('operations')
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: AuditMetrics) {}
+  constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }
