@@ -15,3 +15,4 @@ export * from './kafka/kafka-starter';
 export * from './metrics/metrics-registry';
 export * from './metrics/metrics.module';
 export * from './platform.module';
+export * from './background/background-loop';

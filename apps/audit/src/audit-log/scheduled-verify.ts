@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { errorMessage } from '@app/messaging';
+import { BackgroundLoop } from '@app/platform';
 import type { Logger } from 'pino';
 import { AUDIT_LOGGER } from '../audit.tokens';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
@@ -17,50 +17,43 @@ import { ChainVerifier } from './chain-verifier';
  */
 @Injectable()
 export class ScheduledVerify implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop: BackgroundLoop | undefined;
 
   constructor(
-    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(AUDIT_CONFIG) config: AuditConfig,
     @Inject(AUDIT_LOGGER) private readonly logger: Logger,
     private readonly verifier: ChainVerifier,
-  ) {}
+  ) {
+    const interval = config.chain.verifyIntervalMs;
+    if (interval > 0)
+      this.loop = new BackgroundLoop('chain-verify', interval, () => this.run(), logger);
+  }
 
   onApplicationBootstrap(): void {
-    const interval = this.config.chain.verifyIntervalMs;
-    if (interval === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.run().finally(() => (this.running = undefined));
-    }, interval);
-    this.timer.unref();
+    this.loop?.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop?.stop();
   }
 
   private async run(): Promise<void> {
-    try {
-      const report = await this.verifier.verify({ full: false });
-      if (report.ok) return;
-      this.logger.error(
-        {
-          checkpoints: report.checkpoints,
-          partitions: report.partitions
-            .filter((partition) => !partition.ok)
-            .map(({ topic, partition, brokenLinks, firstBrokenLink, checkpoint }) => ({
-              topic,
-              partition,
-              brokenLinks,
-              firstBrokenLink,
-              checkpoint: checkpoint?.state ?? null,
-            })),
-        },
-        'scheduled chain verify did not pass: see GET /audit/verify and docs/alerts.md',
-      );
-    } catch (error) {
-      this.logger.warn({ err: errorMessage(error) }, 'scheduled chain verify failed; tried again');
-    }
+    const report = await this.verifier.verify({ full: false });
+    if (report.ok) return;
+    this.logger.error(
+      {
+        checkpoints: report.checkpoints,
+        partitions: report.partitions
+          .filter((partition) => !partition.ok)
+          .map(({ topic, partition, brokenLinks, firstBrokenLink, checkpoint }) => ({
+            topic,
+            partition,
+            brokenLinks,
+            firstBrokenLink,
+            checkpoint: checkpoint?.state ?? null,
+          })),
+      },
+      'scheduled chain verify did not pass: see GET /audit/verify and docs/alerts.md',
+    );
   }
 }

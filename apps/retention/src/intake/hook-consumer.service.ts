@@ -1,6 +1,5 @@
 import { RETENTION_CONSUMED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { ConsumedRecord, HandlerContext, ResilientConsumer } from '@app/messaging';
-import type { KafkaStarter } from '@app/platform';
 import {
   Inject,
   Injectable,
@@ -13,7 +12,7 @@ import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
-import { BackgroundLoop } from '../workflow/background-loop';
+import { BackgroundLoop, type KafkaStarter } from '@app/platform';
 import { HookIntake } from './hook-intake';
 
 /** billwerk calls can take a while (timeouts, retries): keep the group membership alive. */

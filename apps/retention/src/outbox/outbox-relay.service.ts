@@ -10,7 +10,7 @@ import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
-import { BackgroundLoop } from '../workflow/background-loop';
+import { BackgroundLoop } from '@app/platform';
 import { CaseCloser } from '../workflow/case-closer';
 import { OutboxRelay } from './outbox-relay';
 
