@@ -4,7 +4,7 @@
  * the ingress, retention (fetching from the simulator) and the audit, on the shared Kafka. New
  * consumer groups start at the topics' ends, so earlier specs' messages are not replayed.
  */
-import 'reflect-metadata';
+import { AUDITED_TOPICS } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,6 @@ import {
 } from '../../apps/retention/test/retention-harness';
 import { createAuditApp } from '../../apps/audit/src/audit.app';
 import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
-import { AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import type { TestDatabase } from './databases';
 
 export const STACK_AUDIT_TOKEN = 'sim-stack-audit-token-0123456789';

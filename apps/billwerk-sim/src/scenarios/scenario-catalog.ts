@@ -20,7 +20,7 @@ const james = {
 
 /**
  * The stories the retention workflows are built against; `npm run sim -- <name>` plays one.
- * test/e2e/scenarios-paced.int-spec.ts checks every `outcome` against the running stack.
+ * test/e2e/scenarios-paced.e2e-spec.ts checks every `outcome` against the running stack.
  */
 export const SCENARIOS: readonly ScenarioDefinition[] = [
   {

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_PACE_MS } from '../../apps/billwerk-sim/src/cli/sim-args';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
+import { SIM_DISCOUNTS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import { SCENARIOS } from '../../apps/billwerk-sim/src/scenarios/scenario-catalog';
 import type { PlayResult } from '../../apps/billwerk-sim/src/scenarios/scenario-runner';
 import {
@@ -22,7 +23,7 @@ import { canonical, startSimStack, type AuditRow, type SimStack } from '../suppo
 
 jest.setTimeout(180_000);
 
-const DISCOUNT = '64b000000000000000000001';
+const DISCOUNT = SIM_DISCOUNTS[0].Id;
 
 /** What each scenario's `outcome` promises, as cases (kind → status/outcome) and actions. */
 interface Promised {

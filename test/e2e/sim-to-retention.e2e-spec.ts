@@ -4,9 +4,11 @@
  * fetches from it) and the hook sender (it posts to the real ingress with HTTP Basic), so the
  * hooks, their order and the state retention sees are the simulator's own, not hand-written.
  */
+import { RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import type { RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
+import { SIM_DISCOUNTS, SIM_PLANS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import {
   actionsSince,
   actionsSnapshot,
@@ -28,10 +30,9 @@ import { canonical, startSimStack, type AuditRow, type SimStack } from '../suppo
 
 jest.setTimeout(120_000);
 
-const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
-const PREMIUM = '64a000000000000000000022';
-const BASIC_VARIANT = '64a000000000000000000021';
-const DISCOUNT = '64b000000000000000000001';
+const PREMIUM = SIM_PLANS.premium.PlanVariantId;
+const BASIC_VARIANT = SIM_PLANS.basic.PlanVariantId;
+const DISCOUNT = SIM_DISCOUNTS[0].Id;
 
 interface Played {
   scenario: string;
@@ -183,7 +184,7 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
   // synchronously, before its first hook leaves the queue; retention treats a hook only as a prompt to fetch the current state. So
   // retention sees each scenario's final state for every one of its hooks, whatever the timing:
   // that is what these outcomes follow from (see the report in the commit message). Played at
-  // the interactive pace, step by step, they show their flows: scenarios-paced.int-spec.ts.
+  // the interactive pace, step by step, they show their flows: scenarios-paced.e2e-spec.ts.
 
   it('cancel, then a withdrawal later: offer requested while the notice runs, then the case is won', async () => {
     const from = await actionsSnapshot(kafka);
