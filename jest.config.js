@@ -1,4 +1,12 @@
-/** Three tiers: unit specs beside the code; integration and e2e specs against real Kafka. */
+/**
+ * Three projects, each runnable alone (`npm run test:unit`, `test:integration`, `test:e2e`;
+ * `npm test` runs all three):
+ * - unit: `*.spec.ts` beside the code, no broker, no database server (in-memory SQLite at most);
+ * - integration: `<app|lib|tool>/test/*.int-spec.ts`, one app, lib or tool against the real Kafka
+ *   and PostgreSQL;
+ * - e2e: `test/e2e/*.e2e-spec.ts`, several apps together, the way a hook travels through them.
+ * Integration and e2e share the broker that the global setup starts (or KAFKA_BROKERS names).
+ */
 const moduleNameMapper = {
   '^@app/(contracts|messaging|observability|config|billwerk-api|persistence|platform)$':
     '<rootDir>/libs/$1/src',
@@ -12,6 +20,12 @@ const common = {
   moduleNameMapper,
   transform,
   setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/every-test-asserts.ts'],
+};
+const withKafka = {
+  ...common,
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
 };
 
 /** @type {import('jest').Config} */
@@ -27,11 +41,14 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'],
     },
     {
-      ...common,
+      ...withKafka,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.int-spec.ts'],
-      globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...withKafka,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
     },
   ],
 };

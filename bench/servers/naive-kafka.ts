@@ -3,6 +3,7 @@
  * request, answered when Kafka acknowledged.
  */
 import { loadKafkaClientSettings } from '@app/config';
+import { topicForEvent } from '@app/contracts';
 import { kafkaSecurityConfig } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ const server = createServer((req, res) => {
     const id = randomUUID();
     producer
       .send({
-        topic: 'billwerk.contract.v1',
+        topic: topicForEvent(body.Event),
         acks: -1,
         messages: [{ key: body.ContractId ?? id, value: JSON.stringify({ id, data: body }) }],
       })

@@ -1,19 +1,16 @@
-import { BILLWERK_TOPICS } from '@app/contracts';
+import {
+  AUDITED_TOPICS,
+  BILLWERK_TOPICS,
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CONSUMED_TOPICS,
+} from '@app/contracts';
 import type { Kafka } from 'kafkajs';
-import { AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import { HttpLoad, type LoadRecord } from '../support/faults/http-load';
 import { groupLag } from '../support/kafka';
 import { endOffsets, readBetween, type Offsets, type ReadMessage } from '../support/topic-reader';
 import { HookMix } from './hook-mix';
 import { tally, type ActionWrite, type HookWrite, type ScenarioRow } from './tally';
-import {
-  ACTIONS_TOPIC,
-  AUDIT_GROUP,
-  RETENTION_CONSUMED_TOPICS,
-  RETENTION_GROUP,
-  TOPICS,
-  type Topology,
-} from './topology';
+import { AUDIT_GROUP, RETENTION_GROUP, TOPICS, type Topology } from './topology';
 
 export interface ChaosSettings {
   /** CI: fewer kills, shorter faults and load. */
@@ -219,7 +216,7 @@ export async function runScenario(
     written.filter((message) => topics.includes(message.topic));
   const hookWrites = onTopics(BILLWERK_TOPICS).map(hookWrite);
   const audited = onTopics(AUDITED_TOPICS).map((message) => message.headers.ce_id);
-  const actions = onTopics([ACTIONS_TOPIC]).map(actionWrite);
+  const actions = onTopics([RETENTION_ACTIONS_TOPIC]).map(actionWrite);
   const acked = requests.filter(isAcked).map((record) => record.id);
   const winBackContracts = hooks.contractsOf(acked);
   const chainVerifies = await topology.chainVerifies().catch((error: Error) => {

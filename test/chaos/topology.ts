@@ -1,11 +1,17 @@
-import { BILLWERK_TOPICS } from '@app/contracts';
+import {
+  AUDIT_DLQ_TOPIC,
+  AUDITED_TOPICS,
+  BILLWERK_TOPICS,
+  RETENTION_DLQ_TOPIC,
+  type BillwerkTopic,
+} from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { withPostgres } from '../support/databases';
-import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
+import { SIM_DISCOUNTS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 import { LocalCluster } from '../support/faults/local-cluster';
 import { AppInstance, ensureBuilt } from '../support/faults/app-instance';
@@ -28,25 +34,17 @@ export const PORTS = {
   postgres: 26400,
 } as const;
 
-export const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
-export const RETENTION_CONSUMED_TOPICS = [
-  'billwerk.contract.v1',
-  'billwerk.payment.v1',
-  'billwerk.customer.v1',
-  'billwerk.invoice.v1',
-];
-export const ACTIONS_TOPIC = 'retention.actions.v1';
 /** Every topic the run writes or reads, created up front with 3 partitions. */
 export const TOPICS = [...AUDITED_TOPICS, AUDIT_DLQ_TOPIC, RETENTION_DLQ_TOPIC];
 /** The topic whose partition 0 leader the broker scenarios chase: the busiest one. */
-export const LOADED_TOPIC = 'billwerk.contract.v1';
+export const LOADED_TOPIC: BillwerkTopic = 'billwerk.contract.v1';
 
 export const HOOK_TOKEN = 'chaos-path-token-0123456789';
 const AUDIT_TOKEN = 'chaos-audit-token-0123456789';
 const RETENTION_TOKEN = 'chaos-retention-token-0123456789';
 const SIM_CLIENT = { id: 'chaos-retention', secret: 'chaos-retention-secret' };
 /** A 20 % discount of the simulator's catalogue: every win-back case carries an offer. */
-const OFFER = '64b000000000000000000001';
+const OFFER = SIM_DISCOUNTS[0].Id;
 export const AUDIT_GROUP = 'billwerk-audit';
 export const RETENTION_GROUP = 'billwerk-retention';
 

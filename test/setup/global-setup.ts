@@ -1,4 +1,5 @@
-import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
+import './register-paths';
+import { BILLWERK_TOPICS } from '@app/contracts';
 import { startLocalKafka } from '../../tools/kafka/local-kafka';
 
 /**

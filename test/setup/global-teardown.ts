@@ -1,3 +1,4 @@
+import './register-paths';
 import { stopLocalKafka } from '../../tools/kafka/local-kafka';
 
 /** Stops the broker only if this run started it and nobody asked to keep it (KAFKA_KEEP=1). */

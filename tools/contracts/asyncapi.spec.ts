@@ -6,7 +6,7 @@ import {
   BILLWERK_TOPICS,
   RETENTION_ACTION_TYPES,
   RETENTION_ACTIONS_TOPIC,
-} from '../../libs/contracts/src';
+} from '@app/contracts';
 import { ASYNCAPI_FILE, renderAsyncApi } from './cli';
 
 describe('docs/asyncapi.yaml', () => {

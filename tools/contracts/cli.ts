@@ -6,8 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { buildAsyncApiDocument } from '../../libs/contracts/src/asyncapi-document';
-import { currentContractModel, type ContractModel } from '../../libs/contracts/src/contract-model';
+import { buildAsyncApiDocument, currentContractModel, type ContractModel } from '@app/contracts';
 import { compatibilityViolations, mergeBaseline } from './compatibility';
 
 const ROOT = join(__dirname, '..', '..');

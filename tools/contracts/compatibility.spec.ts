@@ -1,4 +1,4 @@
-import { currentContractModel, type ContractModel } from '../../libs/contracts/src/contract-model';
+import { currentContractModel, type ContractModel } from '@app/contracts';
 import { readFileSync } from 'node:fs';
 import { BASELINE_FILE } from './cli';
 import { compatibilityViolations, mergeBaseline } from './compatibility';

@@ -1,4 +1,4 @@
-import type { ContractModel } from '../../libs/contracts/src/contract-model';
+import type { ContractModel } from '@app/contracts';
 
 const VERSIONED = /^(.*)\.v(\d+)$/;
 

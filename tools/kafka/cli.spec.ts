@@ -1,4 +1,4 @@
-import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from '../../libs/contracts/src';
+import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from '@app/contracts';
 import { parseStartFlags, startTopics } from './cli';
 import { KafkaLauncherError } from './local-kafka';
 

@@ -1,7 +1,7 @@
 /** `npm run kafka:start [-- --brokers 3] [--scram] [--tls] | kafka:stop | kafka:resolve` */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
+import { BILLWERK_TOPICS } from '@app/contracts';
 import {
   KafkaLauncherError,
   resolveKafka,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AclOperationTypes, AclResourceTypes } from 'kafkajs';
-import { KAFKA_PRINCIPALS } from '../../libs/contracts/src';
+import { KAFKA_PRINCIPALS } from '@app/contracts';
 import { KafkaLauncherError } from './launcher-error';
 import {
   aclEntries,

@@ -14,12 +14,7 @@ import {
   type Admin,
   type SASLOptions,
 } from 'kafkajs';
-import {
-  KAFKA_ACLS,
-  KAFKA_PRINCIPALS,
-  KAFKA_SUPER_USER,
-  type KafkaAclGrant,
-} from '../../libs/contracts/src/kafka-acls';
+import { KAFKA_ACLS, KAFKA_PRINCIPALS, KAFKA_SUPER_USER, type KafkaAclGrant } from '@app/contracts';
 import { KafkaLauncherError } from './launcher-error';
 
 export interface ScramOptions {

@@ -4,6 +4,7 @@
  * retention case with its actions.
  */
 import { loadKafkaClientSettings } from '@app/config';
+import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from '@app/contracts';
 import { kafkaSecurityConfig } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,8 @@ export interface DemoTargets {
 }
 
 const SCENARIO = 'cancel';
-const TOPICS = ['billwerk.contract.v1', 'billwerk.customer.v1', 'retention.actions.v1'];
+/** Every hop the scenario's contract can appear on; events of other contracts are filtered out. */
+const TOPICS = [...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC];
 
 interface KafkaEvent {
   key: string;
@@ -144,13 +146,13 @@ export async function runDemo(t: DemoTargets): Promise<void> {
     const actions = await poll(
       'the retention action on Kafka',
       () => Promise.resolve(ofContract()),
-      (e) => e.some((x) => x.topic === 'retention.actions.v1'),
+      (e) => e.some((x) => x.topic === RETENTION_ACTIONS_TOPIC),
     );
     t.say('4. Kafka → retention (decided from billwerk state fetched from the simulator):');
     for (const c of cases)
       t.say(`     case ${c.id} ${c.kind}: ${c.status}${c.outcome ? ` (${c.outcome})` : ''}`);
-    for (const e of actions.filter((x) => x.topic === 'retention.actions.v1')) {
-      t.say(`     action ${e.type} on retention.actions.v1[${e.partition}]@${e.offset}`);
+    for (const e of actions.filter((x) => x.topic === RETENTION_ACTIONS_TOPIC)) {
+      t.say(`     action ${e.type} on ${RETENTION_ACTIONS_TOPIC}[${e.partition}]@${e.offset}`);
     }
     t.say('demo complete: every hop delivered.');
   } finally {

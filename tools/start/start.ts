@@ -4,7 +4,7 @@
  * to use it. Ctrl-C stops everything; an app that crashes is reported and stops the stack.
  * `--demo` plays a simulator scenario through every hop, prints it, and stops.
  */
-import { BILLWERK_TOPICS } from '../../libs/contracts/src/topics';
+import { BILLWERK_TOPICS } from '@app/contracts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';

@@ -18,7 +18,8 @@ import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { AuditLogService } from '../src/audit-log/audit-log.service';
 import { ChainVerifier } from '../src/audit-log/chain-verifier';
 import { EXIT, runReplayCli } from '../src/replay/replay.cli';
-import { billwerkId, TEST_CHAIN_KEYS, TEST_LINKER } from './audit-fixtures';
+import { TEST_CHAIN_KEYS, TEST_LINKER } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
 import { countRows, startAuditConsumer, type RunningConsumer } from './consumer-harness';
 
 jest.setTimeout(120_000);

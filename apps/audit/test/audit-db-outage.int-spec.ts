@@ -7,7 +7,8 @@ import { produce, testBrokers, testKafka, uniqueName } from '../../../test/suppo
 import { waitFor } from '../../../test/support/wait-for';
 import { createAuditApp } from '../src/audit.app';
 import { loadAuditConfig } from '../src/config/audit.config';
-import { billwerkId, cloudEventJson } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { cloudEventJson } from '../../../test/fixtures/cloud-events';
 
 jest.setTimeout(120_000);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
 import type { AuditRecord } from '../src/audit-log/audit-record';
 import { ChainKeyRing } from '../src/audit-log/chain-keys';
 import { keyedLinker } from '../src/audit-log/hash-chain';
@@ -16,13 +17,6 @@ export const TEST_CHAIN_KEYS = new ChainKeyRing({
   secret: TEST_CHAIN_KEY_ENV.AUDIT_CHAIN_KEY,
 });
 export const TEST_LINKER = keyedLinker(TEST_CHAIN_KEYS);
-
-const hex = (n: number): string => n.toString(16).padStart(24, '0');
-
-/** A billwerk-like id that differs per seed. */
-export function billwerkId(seed: number): string {
-  return hex(0xb111e000000 + seed);
-}
 
 /**
  * An audit row as the consumer would build it; overrides pick the interesting fields. Its
@@ -61,23 +55,4 @@ export function auditRecords(
   return Array.from({ length: count }, (_, index) =>
     auditRecord({ offset: String(firstOffset + index), ...overrides(index) }),
   );
-}
-
-/** A CloudEvent as the ingress publishes it, as Kafka message value text. */
-export function cloudEventJson(
-  event: string,
-  data: Record<string, unknown>,
-  id: string = randomUUID(),
-): string {
-  return JSON.stringify({
-    specversion: '1.0',
-    id,
-    source: 'billwerk/default',
-    type: `billwerk.${event}`,
-    subject: (data.ContractId ?? data.CustomerId ?? id) as string,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    retrycount: 0,
-    data: { Event: event, ...data },
-  });
 }

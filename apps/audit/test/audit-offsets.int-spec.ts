@@ -5,7 +5,8 @@ import { createPostgresDatabase, type TestDatabase } from '../../../test/support
 import { createTopics, produce, testKafka, uniqueName } from '../../../test/support/kafka';
 import { waitFor } from '../../../test/support/wait-for';
 import { openAuditDatabase } from '../src/audit-log/audit-data-source';
-import { billwerkId, cloudEventJson } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { cloudEventJson } from '../../../test/fixtures/cloud-events';
 import { verifyChains } from './verify-chains';
 import { countRows, startAuditConsumer, type RunningConsumer } from './consumer-harness';
 

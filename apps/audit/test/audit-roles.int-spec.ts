@@ -16,13 +16,9 @@ import {
   openAuditDatabase,
 } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
-import {
-  auditRecords,
-  billwerkId,
-  cloudEventJson,
-  TEST_CHAIN_KEYS,
-  TEST_LINKER,
-} from './audit-fixtures';
+import { auditRecords, TEST_CHAIN_KEYS, TEST_LINKER } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { cloudEventJson } from '../../../test/fixtures/cloud-events';
 import { verifyChains } from './verify-chains';
 
 jest.setTimeout(120_000);

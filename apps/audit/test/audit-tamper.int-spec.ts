@@ -16,7 +16,9 @@ import { openAuditDatabase } from '../src/audit-log/audit-data-source';
 import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { ChainVerifier, type PartitionReport } from '../src/audit-log/chain-verifier';
 import { CheckpointReader, partitionKey } from '../src/checkpoints/checkpoint-reader';
-import { billwerkId, cloudEventJson, TEST_CHAIN_KEYS } from './audit-fixtures';
+import { TEST_CHAIN_KEYS } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { cloudEventJson } from '../../../test/fixtures/cloud-events';
 import { countRows, startAuditConsumer } from './consumer-harness';
 import { Rewriter } from './rewriter';
 

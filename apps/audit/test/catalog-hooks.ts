@@ -1,5 +1,5 @@
 import { BILLWERK_EVENTS, type BillwerkEventName, type HookFieldKind } from '@app/contracts';
-import { billwerkId } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
 
 export interface CatalogHook {
   event: BillwerkEventName;

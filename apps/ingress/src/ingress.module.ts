@@ -1,6 +1,5 @@
 import { PlatformModule } from '@app/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import type { Logger } from 'pino';
 import { INGRESS_CONFIG, type IngressConfig } from './config/ingress.config';
 import { INGRESS_LOGGER } from './ingress.tokens';
@@ -19,7 +18,6 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ingress: config })] }),
         PlatformModule.forRoot({
           logger,
           problems: hookProblem,

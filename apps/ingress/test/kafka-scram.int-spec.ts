@@ -1,7 +1,6 @@
-import { BILLWERK_TOPICS } from '@app/contracts';
+import { BILLWERK_TOPICS, KAFKA_PRINCIPALS } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { KAFKA_PRINCIPALS } from '../../../libs/contracts/src';
 import { runAppProcess, type AppExit } from '../../../test/support/app-process';
 import { consumeAll } from '../../../test/support/kafka';
 import { startFreshKafka } from '../../../test/support/private-kafka';

@@ -1,9 +1,12 @@
+import {
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CONSUMED_TOPICS,
+  RETENTION_DLQ_TOPIC,
+} from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
-import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
-import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
@@ -34,10 +37,12 @@ describe('retention while its Kafka is down', () => {
   beforeAll(async () => {
     await startLocalKafka({
       ...BROKER,
-      topics: [...CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map((topic) => ({
-        topic,
-        numPartitions: 1,
-      })),
+      topics: [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map(
+        (topic) => ({
+          topic,
+          numPartitions: 1,
+        }),
+      ),
     });
     kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
     billwerk = new FakeBillwerk();

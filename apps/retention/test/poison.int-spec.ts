@@ -5,12 +5,11 @@
  * the hooks behind it on its partition are processed.
  */
 import type { Contract } from '@app/billwerk-api';
-import { parseDeadLetterHeaders } from '@app/contracts';
+import { parseDeadLetterHeaders, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { endOffsets, readBetween } from '../../../test/support/topic-reader';
-import { RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
 import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {

@@ -1,9 +1,9 @@
+import { RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import { In } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { endOffsets, readBetween } from '../../../test/support/topic-reader';
-import { RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import type { CaseDto } from '../src/retention-case/retention-case.dto';
 import { FakeBillwerk } from './fake-billwerk';

@@ -1,7 +1,6 @@
-import { cloudEventHeaders, hookKey, serializeHookEnvelope, topicForEvent } from '@app/contracts';
+import { RETENTION_ACTIONS_TOPIC, RETENTION_CONSUMED_TOPICS } from '@app/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka, Producer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { createDataSource } from '@app/persistence';
 import { Like, type DataSource } from 'typeorm';
@@ -13,13 +12,13 @@ import {
   type ReadMessage,
 } from '../../../test/support/topic-reader';
 import { loadRetentionConfig } from '../src/config/retention.config';
-import { RETENTION_ACTIONS_TOPIC } from '../src/domain/retention-action';
-import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
 import { RETENTION_ENTITIES } from '../src/persistence/retention-store';
 import type { CaseDetailDto } from '../src/retention-case/retention-case.dto';
 import { createRetentionApp } from '../src/retention.app';
+import type { HookBody } from '../../../test/fixtures/billwerk-hooks';
+import { hookRecord } from '../../../test/fixtures/cloud-events';
 import type { TestDatabase } from '../../../test/support/databases';
 import { commitGroupAtEnd } from '../../../test/support/kafka';
 
@@ -54,7 +53,7 @@ export async function waitFor(
  * however they rebalance) read exactly what the test publishes from now on.
  */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string): Promise<void> {
-  await commitGroupAtEnd(kafka, groupId, CONSUMED_TOPICS);
+  await commitGroupAtEnd(kafka, groupId, RETENTION_CONSUMED_TOPICS);
 }
 
 /** A real retention app on a free port, against the Kafka in KAFKA_BROKERS. */
@@ -115,46 +114,20 @@ export class HookPublisher {
 
   constructor(private readonly kafka: Kafka) {}
 
-  async publish(...bodies: Array<Record<string, unknown> & { Event: string }>): Promise<void> {
+  async publish(...bodies: HookBody[]): Promise<void> {
     await this.publishReceivedAt(new Date(), ...bodies);
   }
 
   /** Publishes hooks as if the ingress had received them at `receivedAt` (a backlog). */
-  async publishReceivedAt(
-    receivedAt: Date,
-    ...bodies: Array<Record<string, unknown> & { Event: string }>
-  ): Promise<void> {
+  async publishReceivedAt(receivedAt: Date, ...bodies: HookBody[]): Promise<void> {
     if (!this.producer) {
       // Idempotent, one request in flight: a retried send must not publish a hook twice.
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
     for (const body of bodies) {
-      const id = randomUUID();
-      const subject = hookKey(body, id);
-      const envelope = { id, type: `billwerk.${body.Event}`, source: 'billwerk/test' };
-      await this.producer.send({
-        topic: topicForEvent(body.Event),
-        acks: -1,
-        messages: [
-          {
-            key: subject,
-            value: serializeHookEnvelope({
-              id,
-              sourceName: 'test',
-              event: body.Event,
-              subject,
-              receivedAt,
-              retryCount: 0,
-              rawData: JSON.stringify(body),
-            }),
-            headers: cloudEventHeaders(
-              envelope,
-              '00-00000000000000000000000000000001-0000000000000001-01',
-            ),
-          },
-        ],
-      });
+      const { topic, ...message } = hookRecord(body, { sourceName: 'test', receivedAt });
+      await this.producer.send({ topic, acks: -1, messages: [message] });
     }
   }
 
@@ -165,7 +138,7 @@ export class HookPublisher {
 
 /** Waits until the group committed everything published so far. */
 export async function caughtUp(kafka: Kafka, groupId: string, deadlineMs = 60_000): Promise<void> {
-  const ends = await endOffsets(kafka, CONSUMED_TOPICS);
+  const ends = await endOffsets(kafka, RETENTION_CONSUMED_TOPICS);
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -3,13 +3,16 @@
  * actions topic is gone), intake keeps committing cases, the API closes cases and
  * hooks are parked: none of those commits may be undone by the relay's failure.
  */
+import {
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CONSUMED_TOPICS,
+  RETENTION_DLQ_TOPIC,
+} from '@app/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
 import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
-import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../src/domain/retention-action';
 import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
-import { CONSUMED_TOPICS } from '../src/kafka/retention-kafka.service';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
 import { FakeBillwerk } from './fake-billwerk';
@@ -59,10 +62,12 @@ describe('retention on SQLite while the relay cannot publish', () => {
   beforeAll(async () => {
     await startLocalKafka({
       ...BROKER,
-      topics: [...CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map((topic) => ({
-        topic,
-        numPartitions: 1,
-      })),
+      topics: [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map(
+        (topic) => ({
+          topic,
+          numPartitions: 1,
+        }),
+      ),
     });
     kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
     billwerk = new FakeBillwerk();

@@ -1,4 +1,4 @@
-import type { RetentionActionData } from '../src/domain/retention-action';
+import type { RetentionActionData } from '@app/contracts';
 import type { NewAction, NewCase } from '../src/persistence/records';
 
 /** Factories for rows the retention store takes, for specs that write it directly. */

@@ -4,8 +4,6 @@ export const BILLWERK_ENVIRONMENTS = {
   production: 'https://app.billwerk.com',
 } as const;
 
-export type BillwerkEnvironment = keyof typeof BILLWERK_ENVIRONMENTS;
-
 export interface RetryOptions {
   /** Retries after the first attempt; 0 disables retrying. */
   maxRetries: number;

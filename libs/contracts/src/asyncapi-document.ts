@@ -1,13 +1,12 @@
-import { AUDIT_CHECKPOINT_FIELDS, AUDIT_CHECKPOINTS_TOPIC } from './audit-checkpoints';
+import { AUDIT_CHECKPOINT_FIELDS } from './audit-checkpoints';
 import { CLOUDEVENT_ATTRIBUTES, CLOUDEVENT_CONTENT_TYPE, ENVELOPE_ATTRIBUTES } from './cloud-event';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
 import {
   RETENTION_ACTION_SOURCE,
   RETENTION_ACTION_TYPES,
-  RETENTION_ACTIONS_TOPIC,
   RETENTION_CASE_KINDS,
 } from './retention-actions';
-import { BILLWERK_TOPICS } from './topics';
+import { AUDIT_CHECKPOINTS_TOPIC, BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC } from './topics';
 
 type Schema = Record<string, unknown>;
 

@@ -1,11 +1,9 @@
 /**
- * `billwerk.audit.checkpoints.v1`: the newest audit row of each audited topic-partition, written by
+ * `billwerk.audit.checkpoints.v1` (AUDIT_CHECKPOINTS_TOPIC): the newest audit row of each audited topic-partition, written by
  * the audit app after each stored batch, outside the audit database. Compacted: only the latest
  * checkpoint per key is kept. Whoever can rewrite the table cannot rewind these, so rows removed
  * from the end of a chain show as a table head behind its checkpoint.
  */
-export const AUDIT_CHECKPOINTS_TOPIC = 'billwerk.audit.checkpoints.v1';
-
 /** Topic settings: compacted (latest per key), small segments so compaction keeps up. */
 export const AUDIT_CHECKPOINTS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
   'cleanup.policy': 'compact',

@@ -1,10 +1,7 @@
-import { AUDIT_CHECKPOINT_FIELDS, AUDIT_CHECKPOINTS_TOPIC } from './audit-checkpoints';
+import { AUDIT_CHECKPOINT_FIELDS } from './audit-checkpoints';
 import { BILLWERK_EVENTS, type HookFieldKind } from './event-catalog';
-import {
-  RETENTION_ACTION_FIELDS,
-  RETENTION_ACTION_TYPES,
-  RETENTION_ACTIONS_TOPIC,
-} from './retention-actions';
+import { RETENTION_ACTION_FIELDS, RETENTION_ACTION_TYPES } from './retention-actions';
+import { AUDIT_CHECKPOINTS_TOPIC, RETENTION_ACTIONS_TOPIC } from './topics';
 
 /**
  * What subscribers depend on, reduced to what a compatibility check compares: per topic, its

@@ -1,6 +1,5 @@
 import { KAFKA_ACLS, KAFKA_SUPER_USER, type KafkaAclOperation } from './kafka-acls';
-import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from './retention-actions';
-import { BILLWERK_TOPICS } from './topics';
+import { BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from './topics';
 
 function who(operation: KafkaAclOperation, resource: 'topic' | 'group', name: string): string[] {
   return KAFKA_ACLS.filter(

@@ -1,5 +1,11 @@
-import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from './retention-actions';
-import { BILLWERK_TOPICS } from './topics';
+import {
+  AUDIT_CHECKPOINTS_TOPIC,
+  AUDIT_DLQ_TOPIC,
+  AUDITED_TOPICS,
+  BILLWERK_TOPICS,
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_DLQ_TOPIC,
+} from './topics';
 
 /**
  * Who may do what on Kafka, as data: the local launcher applies it (`--scram`), and a production
@@ -33,13 +39,8 @@ export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
   'admin',
 ];
 
-/** Written by the audit app (its dead letters and its chain checkpoints); named here for the ACLs. */
-const AUDIT_DLQ_TOPIC = 'billwerk.audit.dlq.v1';
-const AUDIT_CHECKPOINTS_TOPIC = 'billwerk.audit.checkpoints.v1';
 const AUDIT_GROUP = 'billwerk-audit';
 const RETENTION_GROUP = 'billwerk-retention';
-
-const AUDITED_TOPICS: readonly string[] = [...BILLWERK_TOPICS, RETENTION_ACTIONS_TOPIC];
 
 function topics(
   principal: KafkaAclGrant['principal'],

@@ -1,11 +1,10 @@
-/**
- * `retention.actions.v1`: what the retention app tells the CRM and e-mail teams. Like the
- * billwerk topics this is a published contract: fields are only ever added.
- */
-export const RETENTION_ACTIONS_TOPIC = 'retention.actions.v1';
-/** Hooks retention can never process, with the error and origin in headers. */
-export const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
+import { CLOUDEVENT_CONTENT_TYPE } from './cloud-event';
 
+/**
+ * The messages on `retention.actions.v1` (RETENTION_ACTIONS_TOPIC): what the retention app tells
+ * the CRM and e-mail teams. Like the billwerk topics this is a published contract: fields are
+ * only ever added.
+ */
 export const RETENTION_ACTION_SOURCE = 'billwerk-bridge/retention';
 export const RETENTION_ACTION_TYPE_PREFIX = 'retention.';
 
@@ -63,3 +62,44 @@ export const RETENTION_ACTION_FIELDS: Record<keyof RetentionActionData, string> 
   dueAt: 'date-time',
   contact: 'object|null',
 };
+
+/** One action as a Kafka message: CloudEvents structured mode, keyed by its ContractId. */
+export interface RetentionActionMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The message published on RETENTION_ACTIONS_TOPIC for action `id`, created at `time`, with the
+ * `traceparent` of the span that decided it when there is one.
+ */
+export function retentionActionMessage(
+  id: string,
+  time: string,
+  data: RetentionActionData,
+  traceparent?: string | null,
+): RetentionActionMessage {
+  const type = RETENTION_ACTION_TYPE_PREFIX + data.action;
+  const envelope = {
+    specversion: '1.0',
+    id,
+    source: RETENTION_ACTION_SOURCE,
+    type,
+    subject: data.contractId,
+    time,
+    datacontenttype: 'application/json',
+    data,
+  };
+  return {
+    key: data.contractId,
+    value: JSON.stringify(envelope),
+    headers: {
+      'content-type': CLOUDEVENT_CONTENT_TYPE,
+      ce_id: id,
+      ce_type: type,
+      ce_source: RETENTION_ACTION_SOURCE,
+      ...(traceparent ? { traceparent } : {}),
+    },
+  };
+}

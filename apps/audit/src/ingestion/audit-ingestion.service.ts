@@ -1,3 +1,4 @@
+import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from '@app/contracts';
 import { AcknowledgedProducer } from '@app/messaging';
 import {
   BrokerProbe,
@@ -21,7 +22,6 @@ import { ChainCheckpoints } from '../checkpoints/chain-checkpoints';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditConsumer } from './audit-consumer';
-import { AUDIT_DLQ_TOPIC, AUDITED_TOPICS } from './audit-topics';
 
 const NOT_READY_CONSUMER_STATES = new Set(['backing-off', 'stopping', 'stopped']);
 

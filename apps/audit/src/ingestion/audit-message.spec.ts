@@ -1,4 +1,4 @@
-import { cloudEventJson } from '../../test/audit-fixtures';
+import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
 import { jsonDepthExceeds, MAX_AUDIT_VALUE_BYTES, toAuditRecord } from './audit-message';
 
 const recordedAt = new Date('2026-03-01T10:00:00.000Z');

@@ -1,4 +1,4 @@
-import { simulationFixture } from '../../test/recording-sink';
+import { ENTITY_ID, simulationFixture } from '../../test/recording-sink';
 import { SimInvalidFieldsError, SimNotFoundError } from '../domain/sim-errors';
 import { ScenarioRunner } from './scenario-runner';
 
@@ -7,7 +7,7 @@ describe('ScenarioRunner', () => {
     const fixture = simulationFixture();
     return {
       ...fixture,
-      runner: new ScenarioRunner(fixture.simulation, fixture.clock, '5c0b5c6e81c2b40d4c1c2b40'),
+      runner: new ScenarioRunner(fixture.simulation, fixture.clock, ENTITY_ID),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ActionContact } from './retention-action';
+import type { RetentionActionContact as ActionContact } from '@app/contracts';
 
 /** The column lengths of `retention_case` for the contact (migration 1764090000000). */
 export const CONTACT_LIMITS = { name: 300, email: 300, locale: 35 } as const;

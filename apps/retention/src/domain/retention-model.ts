@@ -1,5 +1,4 @@
 import {
-  RETENTION_ACTION_TYPES,
   RETENTION_CASE_KINDS,
   type RetentionActionType,
   type RetentionCaseKind,
@@ -25,7 +24,6 @@ export const CASE_OUTCOMES = [
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
 /** Actions published on `retention.actions.v1` as `retention.<Action>` (see libs/contracts). */
-export const ACTION_TYPES = RETENTION_ACTION_TYPES;
 export type ActionType = RetentionActionType;
 
 /** What a decision needs to know about a case already stored. */

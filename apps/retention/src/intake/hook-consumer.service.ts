@@ -1,3 +1,4 @@
+import { RETENTION_CONSUMED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { ConsumedRecord, HandlerContext, ResilientConsumer } from '@app/messaging';
 import {
   Inject,
@@ -7,8 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
-import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
-import { CONSUMED_TOPICS, RetentionKafkaService } from '../kafka/retention-kafka.service';
+import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
@@ -85,7 +85,7 @@ export class HookConsumerService implements OnApplicationBootstrap, BeforeApplic
   private async start(): Promise<void> {
     this.runner = this.kafka.consumer((records, context) => this.consume(records[0], context), {
       groupId: this.config.kafka.groupId,
-      topics: CONSUMED_TOPICS,
+      topics: RETENTION_CONSUMED_TOPICS,
       // A new group processes the retained backlog (earliest); the workflows guard themselves
       // against acting on stale hooks.
       fromBeginning: this.config.kafka.start === 'earliest',

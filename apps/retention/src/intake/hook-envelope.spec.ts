@@ -6,33 +6,33 @@ import {
   BillwerkUnavailableError,
 } from '@app/billwerk-api';
 import { classifyBillwerkError, UnusableHookError } from '../workflow/workflow-errors';
+import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
 import { parseHookEnvelope } from './hook-envelope';
 
 describe('parseHookEnvelope', () => {
+  const value = cloudEventJson('DunningCreated', { ContractID: 'c', Extra: [1] }, 'e-1');
+
   it('reads the event from the CloudEvent type and keeps the body as sent', () => {
-    const envelope = {
-      specversion: '1.0',
-      id: 'e-1',
-      type: 'billwerk.DunningCreated',
-      time: '2026-11-25T12:00:00.000Z',
-      data: { Event: 'DunningCreated', ContractID: 'c', Extra: [1] },
-    };
-    expect(parseHookEnvelope(JSON.stringify(envelope))).toEqual({
+    const envelope = JSON.parse(value) as { time: string; data: unknown };
+    expect(parseHookEnvelope(value)).toEqual({
       event: 'DunningCreated',
       body: envelope.data,
       envelopeId: 'e-1',
-      receivedAt: new Date('2026-11-25T12:00:00.000Z'),
+      receivedAt: new Date(envelope.time),
     });
-    expect(parseHookEnvelope(JSON.stringify({ ...envelope, time: 'soon' })).receivedAt).toBeNull();
+    const late = JSON.stringify({ ...envelope, time: 'soon' });
+    expect(parseHookEnvelope(late).receivedAt).toBeNull();
   });
 
   it.each([
-    ['not json', 'message value is not JSON'],
-    ['[1]', 'message value is not a JSON object'],
-    ['{"type":"other.X","data":{}}', 'CloudEvent type is not billwerk.<Event>'],
-    ['{"type":"billwerk.X","data":"text"}', 'CloudEvent data is not a hook body'],
-  ])('rejects %s as unusable', (value, message) => {
-    expect(() => parseHookEnvelope(value)).toThrow(new UnusableHookError(message));
+    ['not json', 'the value is not JSON'],
+    ['[1]', 'the value is not a JSON object'],
+    [value.replace('"billwerk.DunningCreated"', '"other.X"'), 'type must start with "billwerk."'],
+    [value.replace(/"data":.*}$/, '"data":"text"}'), 'data must be a JSON object'],
+    [value.replace('"retrycount":0,', ''), 'retrycount must be an integer'],
+  ])('rejects %s as unusable, naming the problem', (input, problem) => {
+    expect(() => parseHookEnvelope(input)).toThrow(UnusableHookError);
+    expect(() => parseHookEnvelope(input)).toThrow(problem);
   });
 });
 

@@ -1,37 +1,28 @@
+import { EVENT_TYPE_PREFIX, EnvelopeParseError, parseBillwerkEvent } from '@app/contracts';
 import type { IncomingHook } from '../workflow/hook';
 import { UnusableHookError } from '../workflow/workflow-errors';
 
-const TYPE_PREFIX = 'billwerk.';
-
-/** The CloudEvent `time` (when the ingress received the hook); null when absent or unreadable. */
-function receivedAt(time: unknown): Date | null {
-  if (typeof time !== 'string') return null;
+/** The CloudEvent `time` (when the ingress received the hook); null when unreadable. */
+function receivedAt(time: string): Date | null {
   const at = Date.parse(time);
   return Number.isNaN(at) ? null : new Date(at);
 }
 
-/** Reads a consumed `billwerk.*.v1` CloudEvent; throws UnusableHookError when it is not one. */
+/**
+ * Reads a consumed `billwerk.*.v1` CloudEvent with the contract's own parser; throws
+ * UnusableHookError (dead-lettered) naming what is wrong when it is not one.
+ */
 export function parseHookEnvelope(value: string): IncomingHook {
-  let envelope: unknown;
   try {
-    envelope = JSON.parse(value);
-  } catch {
-    throw new UnusableHookError('message value is not JSON');
+    const envelope = parseBillwerkEvent(value);
+    return {
+      event: envelope.type.slice(EVENT_TYPE_PREFIX.length),
+      body: envelope.data,
+      envelopeId: envelope.id,
+      receivedAt: receivedAt(envelope.time),
+    };
+  } catch (error) {
+    if (error instanceof EnvelopeParseError) throw new UnusableHookError(error.message);
+    throw error;
   }
-  if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
-    throw new UnusableHookError('message value is not a JSON object');
-  }
-  const { id, type, time, data } = envelope as Record<string, unknown>;
-  if (typeof type !== 'string' || !type.startsWith(TYPE_PREFIX)) {
-    throw new UnusableHookError('CloudEvent type is not billwerk.<Event>');
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UnusableHookError('CloudEvent data is not a hook body');
-  }
-  return {
-    event: type.slice(TYPE_PREFIX.length),
-    body: data as Record<string, unknown>,
-    envelopeId: typeof id === 'string' ? id : '',
-    receivedAt: receivedAt(time),
-  };
 }

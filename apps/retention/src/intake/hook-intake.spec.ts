@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { openRetentionStore, type RetentionStore } from '../persistence/retention-store';
 import type { IncomingHook } from '../workflow/hook';
 import type { WorkflowEngine } from '../workflow/workflow-engine';
+import { cloudEventJson } from '../../../../test/fixtures/cloud-events';
 import { HookIntake, type ConsumedMessage } from './hook-intake';
 
 let offset = 0;
@@ -14,11 +15,7 @@ function message(event: string, body: Record<string, unknown> = {}): ConsumedMes
     partition: 0,
     offset: String(offset),
     key: 'k',
-    value: JSON.stringify({
-      id: `e${offset}`,
-      type: `billwerk.${event}`,
-      data: { Event: event, ...body },
-    }),
+    value: cloudEventJson(event, body, `e${offset}`),
     headers: { ce_type: `billwerk.${event}` },
   };
 }

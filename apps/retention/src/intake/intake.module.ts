@@ -1,8 +1,7 @@
-import { buildDeadLetter } from '@app/contracts';
+import { buildDeadLetter, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
-import { RETENTION_DLQ_TOPIC } from '../domain/retention-action';
 import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';

@@ -1,4 +1,9 @@
 import {
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CONSUMED_TOPICS,
+  RETENTION_DLQ_TOPIC,
+} from '@app/contracts';
+import {
   AcknowledgedProducer,
   createKafka,
   rangeSince,
@@ -14,16 +19,7 @@ import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RETENTION_CONFIG, type RetentionConfig } from '../config/retention.config';
-import { RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC } from '../domain/retention-action';
 import { RETENTION_LOGGER } from '../retention.tokens';
-
-/** The topics retention reads. */
-export const CONSUMED_TOPICS = [
-  'billwerk.contract.v1',
-  'billwerk.payment.v1',
-  'billwerk.customer.v1',
-  'billwerk.invoice.v1',
-] as const;
 
 /** How long looking through the actions topic for a dead relay's records may take. */
 const LOOKUP_TIMEOUT_MS = 30_000;
@@ -64,7 +60,7 @@ export class RetentionKafkaService {
       kafka: this.kafka,
       security: this.config.kafka.security,
       topics: topicSpecs(
-        [...CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC],
+        [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC],
         this.config.kafka,
       ),
       logger: this.logger,

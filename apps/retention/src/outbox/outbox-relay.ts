@@ -1,5 +1,5 @@
+import { RETENTION_ACTIONS_TOPIC, retentionActionMessage } from '@app/contracts';
 import type { TopicBatch } from '@app/messaging';
-import { actionMessage, RETENTION_ACTIONS_TOPIC } from '../domain/retention-action';
 import type { ActionType } from '../domain/retention-model';
 import type { ClaimedAction } from '../persistence/records';
 import type { RetentionStore } from '../persistence/retention-store';
@@ -88,7 +88,7 @@ export class OutboxRelay {
     await this.send([
       {
         topic: RETENTION_ACTIONS_TOPIC,
-        messages: rows.map((row) => actionMessage(row.id, at, row.data, row.traceparent)),
+        messages: rows.map((row) => retentionActionMessage(row.id, at, row.data, row.traceparent)),
       },
     ]);
     await this.store.outbox.markPublished(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
-import type { RetentionActionData } from '../domain/retention-action';
+import type { RetentionActionData } from '@app/contracts';
 import type { CaseKind, CaseOutcome } from '../domain/retention-model';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { OutboxEntity } from './entities/outbox.entity';

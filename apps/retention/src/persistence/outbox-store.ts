@@ -1,7 +1,7 @@
 import { activeTraceparent } from '@app/observability';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import type { RetentionActionData } from '../domain/retention-action';
+import type { RetentionActionData } from '@app/contracts';
 import { OutboxEntity } from './entities/outbox.entity';
 import type { ActionSummary, ClaimedAction, NewAction } from './records';
 

@@ -1,4 +1,4 @@
-import type { ActionContact, RetentionActionData } from '../domain/retention-action';
+import type { RetentionActionContact as ActionContact, RetentionActionData } from '@app/contracts';
 import type { ActionType, CaseKind, CaseOutcome, CaseView } from '../domain/retention-model';
 import type { OutboxStatus } from './entities/outbox.entity';
 

@@ -1,5 +1,5 @@
 import type { Contract } from '@app/billwerk-api';
-import type { ActionContact } from '../domain/retention-action';
+import type { RetentionActionContact as ActionContact } from '@app/contracts';
 import type { Step } from '../domain/retention-model';
 import type { CaseRecord, TimelineEntry } from '../persistence/records';
 import type { CaseWrites } from './case-writes';

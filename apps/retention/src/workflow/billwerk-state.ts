@@ -7,7 +7,7 @@ import {
 import type { Logger } from 'pino';
 import type { BillwerkGateway } from '../domain/billwerk-gateway';
 import { fitContact } from '../domain/contact-fit';
-import type { ActionContact } from '../domain/retention-action';
+import type { RetentionActionContact as ActionContact } from '@app/contracts';
 
 function contactOf(customer: Customer): ActionContact {
   const person = [customer.FirstName, customer.LastName].filter(Boolean).join(' ');

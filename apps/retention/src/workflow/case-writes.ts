@@ -1,4 +1,4 @@
-import type { RetentionActionData } from '../domain/retention-action';
+import type { RetentionActionData } from '@app/contracts';
 import type { CaseKind, CaseOutcome, PlannedAction } from '../domain/retention-model';
 import type { CaseRecord, TimelineEntry } from '../persistence/records';
 import type { RetentionStore } from '../persistence/retention-store';

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
-import { auditRecord, auditRecords, billwerkId, TEST_LINKER } from '../../test/audit-fixtures';
-import { verifyChains } from '../../test/verify-chains';
-import { openAuditDatabase } from './audit-data-source';
-import { AuditLogRepository } from './audit-log.repository';
+import { TEST_DATABASES, type TestDatabase } from '../../../test/support/databases';
+import { auditRecord, auditRecords, TEST_LINKER } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { verifyChains } from './verify-chains';
+import { openAuditDatabase } from '../src/audit-log/audit-data-source';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 
 // The project-level testTimeout is not applied by Jest 30; these wait on Kafka and databases.
 jest.setTimeout(120_000);

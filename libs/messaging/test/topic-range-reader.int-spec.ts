@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTopics, produce, testKafka, uniqueName } from '../../../test/support/kafka';
-import { rangeSince, readTopicRange, TopicRangeReadError } from './topic-range-reader';
+import { rangeSince, readTopicRange, TopicRangeReadError } from '../src/topic-range-reader';
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Admin, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { cloudEventJson } from '../../apps/audit/test/audit-fixtures';
+import { cloudEventJson } from '../fixtures/cloud-events';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases';
 import { createTopics, produce, testKafka, uniqueName } from '../support/kafka';
 import { startPrivateKafka, type PrivateKafka } from '../support/private-kafka';

@@ -1,8 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { testKafka, uniqueName } from '../../../../test/support/kafka';
-import { KafkaStarter, topicSpecs } from './kafka-starter';
+import { testKafka, uniqueName } from '../../../test/support/kafka';
+import { KafkaStarter, topicSpecs } from '../src/kafka/kafka-starter';
 
 function recordingLogger() {
   const lines: Array<Record<string, unknown>> = [];

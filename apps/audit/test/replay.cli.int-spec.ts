@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { TEST_DATABASES, type TestDatabase } from '../../../../test/support/databases';
-import { createTopics, testBrokers, testKafka, uniqueName } from '../../../../test/support/kafka';
-import { endOffsets, readBetween, type ReadMessage } from '../../../../test/support/topic-reader';
-import { auditRecord, billwerkId, TEST_LINKER } from '../../test/audit-fixtures';
-import { openAuditDatabase } from '../audit-log/audit-data-source';
-import { AuditLogRepository } from '../audit-log/audit-log.repository';
-import type { AuditRecord } from '../audit-log/audit-record';
-import { EXIT, runReplayCli, type ReplayCliOptions } from './replay.cli';
+import { TEST_DATABASES, type TestDatabase } from '../../../test/support/databases';
+import { createTopics, testBrokers, testKafka, uniqueName } from '../../../test/support/kafka';
+import { endOffsets, readBetween, type ReadMessage } from '../../../test/support/topic-reader';
+import { auditRecord, TEST_LINKER } from './audit-fixtures';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { openAuditDatabase } from '../src/audit-log/audit-data-source';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
+import type { AuditRecord } from '../src/audit-log/audit-record';
+import { EXIT, runReplayCli, type ReplayCliOptions } from '../src/replay/replay.cli';
 
 // The project-level testTimeout is not applied by Jest 30; these wait on Kafka and databases.
 jest.setTimeout(120_000);

@@ -4,7 +4,7 @@ import {
   createPostgresDatabase,
   TEST_DATABASES,
   type TestDatabase,
-} from '../../../../test/support/databases';
+} from '../../../test/support/databases';
 import {
   committedTotal,
   consumeAll,
@@ -12,18 +12,19 @@ import {
   produce,
   testKafka,
   uniqueName,
-} from '../../../../test/support/kafka';
-import { TcpProxy } from '../../../../test/support/tcp-proxy';
-import { waitFor } from '../../../../test/support/wait-for';
-import { billwerkId, cloudEventJson } from '../../test/audit-fixtures';
-import { verifyChains } from '../../test/verify-chains';
+} from '../../../test/support/kafka';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
+import { waitFor } from '../../../test/support/wait-for';
+import { billwerkId } from '../../../test/fixtures/billwerk-hooks';
+import { cloudEventJson } from '../../../test/fixtures/cloud-events';
+import { verifyChains } from './verify-chains';
 import {
   countRows,
   counterValue,
   startAuditConsumer,
   type RunningConsumer,
-} from '../../test/consumer-harness';
-import { openAuditDatabase } from '../audit-log/audit-data-source';
+} from './consumer-harness';
+import { openAuditDatabase } from '../src/audit-log/audit-data-source';
 
 // The project-level testTimeout is not applied by Jest 30; these wait on Kafka and databases.
 jest.setTimeout(120_000);

@@ -5,6 +5,7 @@
  * hooks, their order and the state retention sees are the simulator's own, not hand-written.
  */
 import 'reflect-metadata';
+import { AUDITED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -12,6 +13,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BASIC, startIngress, type RunningIngress } from '../../apps/ingress/test/ingress-harness';
 import { SIM_CLIENT, startSim, type RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
+import { SIM_DISCOUNTS, SIM_PLANS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import {
   actionsSince,
   actionsSnapshot,
@@ -28,7 +30,6 @@ import {
 import type { CaseDto } from '../../apps/retention/src/retention-case/retention-case.dto';
 import { createAuditApp } from '../../apps/audit/src/audit.app';
 import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
-import { AUDITED_TOPICS } from '../../apps/audit/src/ingestion/audit-topics';
 import { endOffsets, readBetween, type Offsets } from '../support/topic-reader';
 import {
   createPostgresDatabase,
@@ -38,11 +39,10 @@ import {
 
 jest.setTimeout(120_000);
 
-const RETENTION_DLQ_TOPIC = 'billwerk.retention.dlq.v1';
 const AUDIT_TOKEN = 'sim-e2e-audit-token-0123456789';
-const PREMIUM = '64a000000000000000000022';
-const BASIC_VARIANT = '64a000000000000000000021';
-const DISCOUNT = '64b000000000000000000001';
+const PREMIUM = SIM_PLANS.premium.PlanVariantId;
+const BASIC_VARIANT = SIM_PLANS.basic.PlanVariantId;
+const DISCOUNT = SIM_DISCOUNTS[0].Id;
 
 interface Played {
   scenario: string;

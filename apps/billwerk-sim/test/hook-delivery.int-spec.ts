@@ -1,9 +1,9 @@
 import { validateHook } from '@app/contracts';
 import { ScriptedServer, type RecordedRequest } from '../../../test/support/scripted-server';
-import { startSim, type RunningSim } from '../test/sim-harness';
-import type { HookBody } from './domain/hook-body';
-import type { Delivery } from './delivery/hook-sender';
-import type { PlayResult } from './scenarios/scenario-runner';
+import { startSim, type RunningSim } from './sim-harness';
+import type { HookBody } from '../src/domain/hook-body';
+import type { Delivery } from '../src/delivery/hook-sender';
+import type { PlayResult } from '../src/scenarios/scenario-runner';
 
 function body(request: RecordedRequest): HookBody {
   return JSON.parse(request.body) as HookBody;

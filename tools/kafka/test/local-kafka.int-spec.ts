@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KafkaLauncherError, kafkaAnswers, startLocalKafka, stopLocalKafka } from './local-kafka';
+import { KafkaLauncherError, kafkaAnswers, startLocalKafka, stopLocalKafka } from '../local-kafka';
 
 const quiet = { log: () => undefined };
 

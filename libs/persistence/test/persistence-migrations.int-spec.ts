@@ -1,6 +1,5 @@
-// Beside the tests rather than in libs/: the apps' builds compile every .ts under libs/.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases';
+import { createPostgresDatabase, type TestDatabase } from '../../../test/support/databases';
 import { createDataSource, runMigrationsLocked } from '@app/persistence';
 
 jest.setTimeout(60_000);

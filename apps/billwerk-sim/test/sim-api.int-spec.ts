@@ -4,9 +4,9 @@ import {
   BillwerkUnavailableError,
   type BillwerkAttempt,
 } from '@app/billwerk-api';
-import { startSim, type RunningSim } from '../test/sim-harness';
-import { SIM_DISCOUNTS } from './domain/sim-catalog';
-import type { PlayResult } from './scenarios/scenario-runner';
+import { startSim, type RunningSim } from './sim-harness';
+import { SIM_DISCOUNTS } from '../src/domain/sim-catalog';
+import type { PlayResult } from '../src/scenarios/scenario-runner';
 
 const UNKNOWN_ID = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { KAFKA_PRINCIPALS } from '../../libs/contracts/src';
-import { startFreshKafka } from '../../test/support/private-kafka';
-import { stopLocalKafka, type RunningKafka } from './local-kafka';
+import { KAFKA_PRINCIPALS } from '@app/contracts';
+import { startFreshKafka } from '../../../test/support/private-kafka';
+import { stopLocalKafka, type RunningKafka } from '../local-kafka';
 
 /** This spec's own broker, formatted afresh each run. */
 const BROKER = { port: 21392, controllerPort: 21393, heapMb: 384, log: () => undefined };

@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import { createTopics, testKafka, uniqueName } from '../../../test/support/kafka';
-import { ensureTopics } from './topic-admin';
+import { ensureTopics } from '../src/topic-admin';
 
 jest.setTimeout(60_000);
 

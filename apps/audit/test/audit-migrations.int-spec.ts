@@ -1,12 +1,12 @@
 import { createDataSource } from '@app/persistence';
 import type { DataSource } from 'typeorm';
-import { TEST_DATABASES, type TestDatabase } from '../../../../../test/support/databases';
-import { auditRecords, TEST_LINKER } from '../../../test/audit-fixtures';
-import { verifyChains } from '../../../test/verify-chains';
-import { insertLegacyRows } from '../../../test/legacy-rows';
-import { AuditEventEntity } from '../audit-event.entity';
-import { AuditLogRepository } from '../audit-log.repository';
-import { AUDIT_MIGRATIONS } from './index';
+import { TEST_DATABASES, type TestDatabase } from '../../../test/support/databases';
+import { auditRecords, TEST_LINKER } from './audit-fixtures';
+import { verifyChains } from './verify-chains';
+import { insertLegacyRows } from './legacy-rows';
+import { AuditEventEntity } from '../src/audit-log/audit-event.entity';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
+import { AUDIT_MIGRATIONS } from '../src/audit-log/migrations/index';
 
 jest.setTimeout(60_000);
 

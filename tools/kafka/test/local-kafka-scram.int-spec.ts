@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import {
-  BILLWERK_TOPICS,
-  KAFKA_PRINCIPALS,
-  RETENTION_ACTIONS_TOPIC,
-} from '../../libs/contracts/src';
-import { startFreshKafka } from '../../test/support/private-kafka';
-import { stopLocalKafka, type RunningKafka } from './local-kafka';
+import { BILLWERK_TOPICS, KAFKA_PRINCIPALS, RETENTION_ACTIONS_TOPIC } from '@app/contracts';
+import { startFreshKafka } from '../../../test/support/private-kafka';
+import { stopLocalKafka, type RunningKafka } from '../local-kafka';
 
 /** This spec's own broker, formatted afresh each run (its users' passwords are drawn per run). */
 const BROKER = { port: 21192, controllerPort: 21193, heapMb: 384, log: () => undefined };

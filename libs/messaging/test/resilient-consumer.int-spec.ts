@@ -10,15 +10,15 @@ import {
   uniqueName,
 } from '../../../test/support/kafka';
 import { waitFor } from '../../../test/support/wait-for';
-import { AcknowledgedProducer } from './acknowledged-producer';
-import { createKafka } from './kafka-client';
-import { PoisonRecordError } from './failure-policy';
+import { AcknowledgedProducer } from '../src/acknowledged-producer';
+import { createKafka } from '../src/kafka-client';
+import { PoisonRecordError } from '../src/failure-policy';
 import {
   ResilientConsumer,
   type ConsumedRecord,
   type RecordsHandler,
   type ResilientConsumerOptions,
-} from './resilient-consumer';
+} from '../src/resilient-consumer';
 
 jest.setTimeout(90_000);
 

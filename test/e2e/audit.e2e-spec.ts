@@ -3,7 +3,7 @@ import { loadIngressConfig } from '../../apps/ingress/src/config/ingress.config'
 import { createIngressApp } from '../../apps/ingress/src/ingress.app';
 import { createAuditApp } from '../../apps/audit/src/audit.app';
 import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
-import { billwerkId } from '../../apps/audit/test/audit-fixtures';
+import { billwerkId } from '../fixtures/billwerk-hooks';
 import { catalogHooks } from '../../apps/audit/test/catalog-hooks';
 import { createLogger } from '@app/observability';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -1,5 +1,5 @@
-import { runChaos } from './chaos-run';
-import { failures, formatTable } from './tally';
+import { runChaos } from '../chaos/chaos-run';
+import { failures, formatTable } from '../chaos/tally';
 
 /**
  * CI's short version of `npm run chaos`: the 3-node cluster and the real apps, a few scenarios
