@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: billwerk's state machine is one piece (a cancellation changes the
+// contract's phases, end date and invoices and emits their hooks in billwerk's order); split by
+// entity, every change would cross files and the order of its hooks would be nowhere in one place.
 import type {
   ApplyDiscountRequest,
   CancellationPreview,
