@@ -17,6 +17,14 @@ const WARM_UP_S = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const TOKEN = 'bench-path-token-0123456789';
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3900);
+const INGRESS_MAIN = join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js');
+/** Another build's ingress `main.js` (e.g. main's, before a change), measured beside this one. */
+const BASELINE_INGRESS = process.env.BENCH_BASELINE_INGRESS;
+/** `1`: also measure the ingress with tracing on, exporting to a local OTLP sink. */
+const TRACED = process.env.BENCH_TRACING === '1';
+/** `c,f,g`: only these servers, by letter (default: all). */
+const ONLY = process.env.BENCH_SERVERS?.split(',').map((letter) => letter.trim());
 
 interface Round {
   rps: number;
@@ -142,11 +150,35 @@ function table(results: Result[]): string {
   return [header, ...rows].join('\n');
 }
 
-async function startServers(): Promise<Server[]> {
+/** The built ingress; no OTEL_* from the bench's environment unless `env` gives them. */
+async function ingress(main: string, port: number, env: Record<string, string>) {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')),
+  );
+  const child = fork(main, [], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: 'production',
+      INGRESS_PORT: String(port),
+      INGRESS_HOST: '127.0.0.1',
+      INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+  return child;
+}
+
+async function startServers(): Promise<{ servers: Server[]; helpers: ChildProcess[] }> {
   const script = (name: string) => join(__dirname, 'servers', name);
   const servers: Server[] = [];
+  const helpers: ChildProcess[] = [];
+  let nextPort = PORT_BASE;
   const add = async (name: string, start: (port: number) => Promise<ChildProcess>) => {
-    const port = 3900 + servers.length;
+    if (ONLY !== undefined && !ONLY.includes(name.slice(1, 2))) return;
+    const port = nextPort++;
     servers.push({ name, port, child: await start(port) });
   };
   await add('(a) bare node:http, no Kafka', (port) =>
@@ -155,28 +187,24 @@ async function startServers(): Promise<Server[]> {
   await add('(b) node:http + KafkaJS per request', (port) =>
     launch(script('naive-kafka.ts'), { PORT: String(port) }, TS_NODE),
   );
-  await add('(c) billwerk-bridge ingress', async (port) => {
-    const ingress = fork(join(ROOT, 'dist/apps/ingress/apps/ingress/src/main.js'), [], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        INGRESS_PORT: String(port),
-        INGRESS_HOST: '127.0.0.1',
-        INGRESS_PATH_TOKENS: `bench:${TOKEN}`,
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
-    return ingress;
-  });
+  await add('(c) billwerk-bridge ingress', (port) => ingress(INGRESS_MAIN, port, {}));
   await add('(d) Nest on Express, no Kafka', (port) =>
     launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'express' }, TS_NODE),
   );
   await add('(e) Nest on Fastify, no Kafka', (port) =>
     launch(script('nest-adapter.ts'), { PORT: String(port), ADAPTER: 'fastify' }, TS_NODE),
   );
-  return servers;
+  if (TRACED && (ONLY === undefined || ONLY.includes('f'))) {
+    const sinkPort = nextPort++;
+    helpers.push(await launch(script('otlp-sink.ts'), { PORT: String(sinkPort) }, TS_NODE));
+    await add('(f) ingress, traces to OTLP', (port) =>
+      ingress(INGRESS_MAIN, port, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` }),
+    );
+  }
+  if (BASELINE_INGRESS) {
+    await add('(g) ingress, baseline build', (port) => ingress(BASELINE_INGRESS, port, {}));
+  }
+  return { servers, helpers };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -200,7 +228,7 @@ async function main(): Promise<void> {
       `(after ${WARM_UP_S} s of warm-up each), Kafka at ${process.env.KAFKA_BROKERS}\n`,
   );
 
-  const servers = await startServers();
+  const { servers, helpers } = await startServers();
   const rounds = servers.map((): Round[] => []);
   // Interleaved rounds, each starting at a different server: drift in the machine's load (other
   // tenants, the broker compacting) spreads over every server instead of skewing one.
@@ -219,25 +247,47 @@ async function main(): Promise<void> {
     rounds: rounds[index],
     peakRssMb: peakRssMb(server.child.pid as number),
   }));
-  await Promise.all(servers.map((server) => stop(server.child)));
+  await Promise.all([...servers.map((server) => stop(server.child)), ...helpers.map(stop)]);
 
-  const rps = results.map((result) => median(result.rounds.map((round) => round.rps)));
-  const [a, b, c, d, e] = rps;
-  const cP99 = median(results[2].rounds.map((round) => round.p99));
   console.log(`\n${table(results)}\n(medians over the rounds; range: slowest-fastest round)\n`);
+  const index = (letter: string) => results.findIndex((r) => r.name.startsWith(`(${letter})`));
+  const rps = (letter: string) => median(results[index(letter)].rounds.map((round) => round.rps));
+  const has = (...letters: string[]) => letters.every((letter) => index(letter) >= 0);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(
-    `(c)/(a) throughput: ${(c / a).toFixed(2)}  (target >= 0.60: ${verdict(c / a >= 0.6)})`,
-  );
-  console.log(
-    `(c)/(b) throughput: ${(c / b).toFixed(2)}  (target >= 2.00: ${verdict(c / b >= 2)})`,
-  );
-  console.log(
-    `(c) p99 latency:    ${cP99.toFixed(1)} ms (target <= 50 ms: ${verdict(cP99 <= 50)})`,
-  );
-  console.log(
-    `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
-  );
+  if (has('a', 'c')) {
+    const ratio = rps('c') / rps('a');
+    console.log(
+      `(c)/(a) throughput: ${ratio.toFixed(2)}  (target >= 0.60: ${verdict(ratio >= 0.6)})`,
+    );
+  }
+  if (has('b', 'c')) {
+    const ratio = rps('c') / rps('b');
+    console.log(
+      `(c)/(b) throughput: ${ratio.toFixed(2)}  (target >= 2.00: ${verdict(ratio >= 2)})`,
+    );
+  }
+  if (has('c')) {
+    const p99 = median(results[index('c')].rounds.map((round) => round.p99));
+    console.log(
+      `(c) p99 latency:    ${p99.toFixed(1)} ms (target <= 50 ms: ${verdict(p99 <= 50)})`,
+    );
+  }
+  if (has('d', 'e')) {
+    const [d, e] = [rps('d'), rps('e')];
+    console.log(
+      `Fastify/Express:    ${(e / d).toFixed(2)}  (the ingress runs on ${e >= d ? 'Fastify, the faster' : 'Fastify, though Express measured faster here'})`,
+    );
+  }
+  if (has('c', 'f')) {
+    console.log(
+      `(f)/(c) throughput: ${(rps('f') / rps('c')).toFixed(2)}  (the cost of exporting every span)`,
+    );
+  }
+  if (has('c', 'g')) {
+    console.log(
+      `(c)/(g) throughput: ${(rps('c') / rps('g')).toFixed(2)}  (this build against the baseline)`,
+    );
+  }
 
   if (startedKafka) await stopLocalKafka();
 }

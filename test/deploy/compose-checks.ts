@@ -38,8 +38,11 @@ export interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-/** Set by the container runtime or Node itself, not by the app's config schema. */
-const RUNTIME_KEYS = new Set(['APP', 'NODE_OPTIONS']);
+/**
+ * Set by the container runtime or Node itself, or read by every app's start-up (tracing), not by
+ * the app's config schema.
+ */
+const RUNTIME_KEYS = new Set(['APP', 'NODE_OPTIONS', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g;
 

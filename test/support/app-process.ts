@@ -13,12 +13,14 @@ export interface AppExit {
 /**
  * Runs an app's real entry point (`apps/<app>/src/main.ts`) as its own process with only the
  * given environment (plus PATH and KAFKA_BROKERS). Once its log says `<app> listening`,
- * `whileRunning` runs and the app gets SIGTERM; resolves with how it exited.
+ * `whileRunning` runs and the app gets SIGTERM; resolves with how it exited. `onStdout` sees
+ * the output as it comes.
  */
 export function runAppProcess(
   app: string,
   env: Record<string, string>,
   whileRunning?: () => Promise<void>,
+  onStdout?: (chunk: string) => void,
 ): Promise<AppExit> {
   return new Promise((resolve, reject) => {
     const main = join(ROOT, 'apps', app, 'src', 'main.ts');
@@ -39,6 +41,7 @@ export function runAppProcess(
     let started = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      onStdout?.(chunk.toString());
       if (!started && whileRunning && stdout.includes(`${app} listening`)) {
         started = true;
         whileRunning().then(
@@ -68,4 +71,48 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface RunningAppProcess {
+  /** What the process has written to stdout so far. */
+  output(): string;
+  /** SIGTERMs the process and resolves with how it exited. */
+  stop(): Promise<AppExit>;
+}
+
+/**
+ * An app's real entry point as its own process, kept running until `stop()`; resolves once it
+ * logged `<app> listening`, rejects with its output when it exits before.
+ */
+export async function startAppProcess(
+  app: string,
+  env: Record<string, string>,
+): Promise<RunningAppProcess> {
+  let release: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (release = resolve));
+  let listening: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (listening = resolve));
+  let stdout = '';
+  const exited = runAppProcess(
+    app,
+    env,
+    () => {
+      listening();
+      return stopped;
+    },
+    (chunk) => (stdout += chunk),
+  );
+  await Promise.race([
+    started,
+    exited.then((exit) => {
+      throw new Error(`${app} exited before listening (${exit.code}): ${exit.stderr}`);
+    }),
+  ]);
+  return {
+    output: () => stdout,
+    stop: () => {
+      release();
+      return exited;
+    },
+  };
 }

@@ -143,3 +143,25 @@ export async function groupLag(
     await admin.disconnect();
   }
 }
+
+/** Commits the current end of every partition of `topics` for `groupId`: it reads only what comes next. */
+export async function commitGroupAtEnd(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const partitions = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: partitions.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,18 +1,7 @@
-import { createServer, Socket } from 'node:net';
-import { runAppProcess, type AppExit } from '../../../test/support/app-process';
+import { Socket } from 'node:net';
+import { freePort, startAppProcess, type AppExit } from '../../../test/support/app-process';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 export interface IngressProcess {
   url: string;
@@ -24,33 +13,13 @@ export interface IngressProcess {
 /** The ingress's real entry point as its own process, kept running until `stop()`. */
 export async function startIngressProcess(env: Record<string, string>): Promise<IngressProcess> {
   const port = await freePort();
-  let release: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (release = resolve));
-  let listening: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (listening = resolve));
-  const exited = runAppProcess(
-    'ingress',
-    { INGRESS_PORT: String(port), INGRESS_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    () => {
-      listening();
-      return stopped;
-    },
-  );
-  // An ingress that exits before listening fails the test with its output instead of hanging.
-  await Promise.race([
-    started,
-    exited.then((exit) => {
-      throw new Error(`ingress exited before listening (${exit.code}): ${exit.stderr}`);
-    }),
-  ]);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    stop: () => {
-      release();
-      return exited;
-    },
-  };
+  const running = await startAppProcess('ingress', {
+    INGRESS_PORT: String(port),
+    INGRESS_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  return { url: `http://127.0.0.1:${port}`, port, stop: () => running.stop() };
 }
 
 /** A raw TCP client, for the slow and misbehaving callers fetch cannot imitate. */

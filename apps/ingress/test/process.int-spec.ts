@@ -37,6 +37,17 @@ describe('the ingress process', () => {
     ]);
   });
 
+  it('refuses an OTLP protocol it cannot send, in one line naming the variable', async () => {
+    const exit = await runIngress({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim()).toBe(
+      'ingress start-up failed: OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported: use http/json (OTLP/HTTP with JSON)',
+    );
+  });
+
   it('refuses to start in production mode without credentials', async () => {
     const exit = await runIngress({ NODE_ENV: 'production' });
     expect(exit.code).toBe(1);

@@ -6,6 +6,7 @@ import type {
 } from '@app/billwerk-api';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeLocally, listenLocally } from '../../../test/support/local-http';
 
 export function billwerkId(): string {
   return randomBytes(12).toString('hex');
@@ -35,15 +36,11 @@ export class FakeBillwerk {
       this.requests += 1;
       void this.answer(request, response);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    this.url = `http://127.0.0.1:${address.port}`;
+    this.url = await listenLocally(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeLocally(this.server);
   }
 
   /** A customer with an active contract on `planVariantId`; returns both. */

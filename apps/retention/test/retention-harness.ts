@@ -20,6 +20,7 @@ import { createRetentionApp } from '../src/retention.app';
 import type { HookBody } from '../../../test/fixtures/billwerk-hooks';
 import { hookRecord } from '../../../test/fixtures/cloud-events';
 import type { TestDatabase } from '../../../test/support/databases';
+import { commitGroupAtEnd } from '../../../test/support/kafka';
 
 export const API_TOKEN = 'retention-test-token-0123456789';
 
@@ -52,20 +53,7 @@ export async function waitFor(
  * however they rebalance) read exactly what the test publishes from now on.
  */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of RETENTION_CONSUMED_TOPICS) {
-      const partitions = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: partitions.map((p) => ({ partition: p.partition, offset: p.high })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await commitGroupAtEnd(kafka, groupId, RETENTION_CONSUMED_TOPICS);
 }
 
 /** A real retention app on a free port, against the Kafka in KAFKA_BROKERS. */

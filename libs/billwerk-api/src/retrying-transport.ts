@@ -1,3 +1,5 @@
+import { failSpan, startSpan, traceparentOf, tracingEnabled } from '@app/observability';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { BillwerkRateLimitedError, BillwerkUnavailableError } from './billwerk-api.errors';
 import type { BillwerkApiObserver, BillwerkAttempt, RetryOptions } from './billwerk-api.options';
 import { backoffDelay, parseRetryAfter } from './retry-policy';
@@ -43,7 +45,7 @@ export class RetryingTransport {
     const { retry } = this.settings;
     for (let attempt = 1; ; attempt++) {
       const started = this.settings.now();
-      const result = await this.attempt(call);
+      const result = await this.attempt(call, attempt - 1);
       const durationMs = this.settings.now() - started;
       const retryable = this.retryable(call, result);
       const retryAfterMs =
@@ -77,11 +79,42 @@ export class RetryingTransport {
     }
   }
 
-  private async attempt(call: HttpCall): Promise<Outcome> {
+  /**
+   * With tracing on, each attempt is a CLIENT span (`<METHOD> <operation>`, as HTTP conventions
+   * have one span per request sent) and the request carries its `traceparent`.
+   */
+  private async attempt(call: HttpCall, resendCount: number): Promise<Outcome> {
+    if (!tracingEnabled()) return this.request(call, call.headers);
+    const url = new URL(call.url);
+    const span = startSpan(`${call.method} ${call.operation}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': call.method,
+        'server.address': url.hostname,
+        'url.full': `${url.origin}${url.pathname}`,
+        'billwerk.operation': call.operation,
+        ...(resendCount > 0 ? { 'http.request.resend_count': resendCount } : {}),
+      },
+    });
+    const outcome = await this.request(call, {
+      ...call.headers,
+      traceparent: traceparentOf(span.spanContext()),
+    });
+    if (outcome.kind === 'answer') {
+      span.setAttribute('http.response.status_code', outcome.answer.status);
+      if (outcome.answer.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+    } else {
+      failSpan(span, outcome.error);
+    }
+    span.end();
+    return outcome;
+  }
+
+  private async request(call: HttpCall, headers: Record<string, string>): Promise<Outcome> {
     try {
       const response = await this.settings.fetch(call.url, {
         method: call.method,
-        headers: call.headers,
+        headers,
         body: call.body,
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });

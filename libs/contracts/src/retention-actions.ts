@@ -70,11 +70,15 @@ export interface RetentionActionMessage {
   headers: Record<string, string>;
 }
 
-/** The message published on RETENTION_ACTIONS_TOPIC for action `id`, created at `time`. */
+/**
+ * The message published on RETENTION_ACTIONS_TOPIC for action `id`, created at `time`, with the
+ * `traceparent` of the span that decided it when there is one.
+ */
 export function retentionActionMessage(
   id: string,
   time: string,
   data: RetentionActionData,
+  traceparent?: string | null,
 ): RetentionActionMessage {
   const type = RETENTION_ACTION_TYPE_PREFIX + data.action;
   const envelope = {
@@ -95,6 +99,7 @@ export function retentionActionMessage(
       ce_id: id,
       ce_type: type,
       ce_source: RETENTION_ACTION_SOURCE,
+      ...(traceparent ? { traceparent } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { TopicBatch } from './batching-publisher';
 import { ClusterPartitionCounts, splitByPartition, type PartitionCounts } from './partition-split';
 import { PublisherClosedError } from './publish-errors';
 import { StablePartitioner } from './stable-partitioner';
+import { traceSends } from './tracing';
 
 export interface AcknowledgedProducerOptions {
   /** Sends that may be in flight at once, each on its own idempotent producer (default 1). */
@@ -81,7 +82,19 @@ export class AcknowledgedProducer {
     );
   }
 
+  /** With tracing on, each message gets a `send <topic>` span (see traceSends). */
   async send(batches: TopicBatch[]): Promise<void> {
+    const traced = traceSends(batches);
+    try {
+      await this.sendOnLane(traced.batches);
+      traced.end();
+    } catch (error) {
+      traced.end(error);
+      throw error;
+    }
+  }
+
+  private async sendOnLane(batches: TopicBatch[]): Promise<void> {
     const lane = await this.acquire();
     try {
       const parts = await splitByPartition(batches, this.partitions);

@@ -1,4 +1,5 @@
 import { buildDeadLetter } from '@app/contracts';
+import { inSpan, tracingEnabled } from '@app/observability';
 import type {
   Consumer,
   ConsumerConfig,
@@ -15,6 +16,7 @@ import {
   type Classification,
   type FailurePolicyOptions,
 } from './failure-policy';
+import { processSpan } from './tracing';
 
 /** One consumed record with its origin. */
 export interface ConsumedRecord {
@@ -237,12 +239,7 @@ export class ResilientConsumer {
       this.assertActive(payload);
       let failure: Classification & { error: string };
       try {
-        const outcome = await this.handler(records, {
-          topic: records[0].topic,
-          partition: records[0].partition,
-          highWatermark: payload.batch.highWatermark,
-          heartbeat: () => payload.heartbeat(),
-        });
+        const outcome = await this.call(payload, records);
         const rejected = outcome?.rejected ?? [];
         if (rejected.length > 0) await this.deadLetterRejected(payload, records, rejected);
         return;
@@ -292,6 +289,25 @@ export class ResilientConsumer {
       );
       await this.wait(this.delay(deterministicFailures - 1), payload);
     }
+  }
+
+  /** One handler call, in a `process <topic>` span when tracing is on (see processSpan). */
+  private call(payload: EachBatchPayload, records: ConsumedRecord[]): ReturnType<RecordsHandler> {
+    const { topic, partition } = records[0];
+    const context: HandlerContext = {
+      topic,
+      partition,
+      highWatermark: payload.batch.highWatermark,
+      heartbeat: () => payload.heartbeat(),
+    };
+    if (!tracingEnabled()) return this.handler(records, context);
+    const span = processSpan({
+      topic,
+      partition,
+      groupId: this.options.groupId,
+      messages: records.map((record) => record.message),
+    });
+    return inSpan(span.name, span, () => this.handler(records, context));
   }
 
   private async classify(error: unknown): Promise<Classification> {

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { traceLogFields, tracingEnabled } from './tracing';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -15,7 +16,10 @@ const REDACTED = [
   'req.headers.authorization',
 ];
 
-/** One JSON line per log record on stdout, with the app's name on every line. */
+/**
+ * One JSON line per log record on stdout, with the app's name on every line, and the active
+ * span's `trace_id`/`span_id` while tracing is on (start it first).
+ */
 export function createLogger(app: string, level: LogLevel = 'info'): Logger {
   return pino({
     level,
@@ -23,6 +27,8 @@ export function createLogger(app: string, level: LogLevel = 'info'): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED, censor: '[redacted]' },
+    // Only with tracing on: untraced, a log line costs what it did.
+    ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
   });
 }
 

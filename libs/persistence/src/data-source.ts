@@ -1,4 +1,5 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { traceQueries } from './query-tracing';
 import { serialiseSqlite } from './sqlite-serialisation';
 
 export type DatabaseKind = 'postgres' | 'sqlite';
@@ -25,7 +26,10 @@ export interface DataSourceParts {
 const CONNECT_TIMEOUT_MS = 10_000;
 const QUERY_TIMEOUT_MS = 30_000;
 
-/** A TypeORM data source (not yet initialised): Postgres when a URL is given, else SQLite. */
+/**
+ * A TypeORM data source (not yet initialised): Postgres when a URL is given, else SQLite; its
+ * statements are traced when tracing is on.
+ */
 export function createDataSource(settings: DatabaseSettings, parts: DataSourceParts): DataSource {
   const common = {
     entities: parts.entities,
@@ -35,27 +39,31 @@ export function createDataSource(settings: DatabaseSettings, parts: DataSourcePa
     logging: false,
   } as const;
   if (settings.url) {
-    return new DataSource({
-      ...common,
-      type: 'postgres',
-      url: settings.url,
-      extra: {
-        max: settings.poolSize,
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-        query_timeout: QUERY_TIMEOUT_MS,
-      },
-    });
+    return traceQueries(
+      new DataSource({
+        ...common,
+        type: 'postgres',
+        url: settings.url,
+        extra: {
+          max: settings.poolSize,
+          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          query_timeout: QUERY_TIMEOUT_MS,
+        },
+      }),
+    );
   }
   // One shared connection: without serialisation one caller's rollback undoes another's commit.
-  return serialiseSqlite(
-    new DataSource({
-      ...common,
-      type: 'better-sqlite3',
-      database: settings.sqlitePath,
-      // WAL keeps committed transactions across a process kill and lets readers run beside the writer.
-      enableWAL: true,
-      timeout: QUERY_TIMEOUT_MS,
-    }),
+  return traceQueries(
+    serialiseSqlite(
+      new DataSource({
+        ...common,
+        type: 'better-sqlite3',
+        database: settings.sqlitePath,
+        // WAL keeps committed transactions across a process kill and lets readers run beside the writer.
+        enableWAL: true,
+        timeout: QUERY_TIMEOUT_MS,
+      }),
+    ),
   );
 }
 

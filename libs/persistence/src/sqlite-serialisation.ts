@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { wrapQueries } from './query-wrapping';
 
 /** Runs work one at a time, in call order; a failure does not stop the queue. */
 class Mutex {
@@ -31,18 +32,6 @@ export function serialiseSqlite(dataSource: DataSource): DataSource {
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   manager.transaction = (...args: unknown[]) => exclusive(() => transaction(...args));
 
-  const driver = dataSource.driver;
-  const createQueryRunner = driver.createQueryRunner.bind(driver);
-  const wrapped = new WeakSet<QueryRunner>();
-  driver.createQueryRunner = (mode) => {
-    const runner = createQueryRunner(mode);
-    if (!wrapped.has(runner)) {
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      runner.query = ((...args: unknown[]) =>
-        exclusive(() => query(...args))) as QueryRunner['query'];
-      wrapped.add(runner);
-    }
-    return runner;
-  };
+  wrapQueries(dataSource, (query, args) => exclusive(() => query(...args)));
   return dataSource;
 }

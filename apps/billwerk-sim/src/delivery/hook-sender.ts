@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { startSpan, traceparentOf, tracingEnabled } from '@app/observability';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { WebhookTarget } from '../config/sim.config';
 import type { HookBody } from '../domain/hook-body';
@@ -206,9 +208,42 @@ export class HookSender implements HookSink {
     }
   }
 
+  /**
+   * With tracing on (the simulator's, billwerk itself sends no `traceparent`), each attempt is a
+   * CLIENT span whose `traceparent` the hook carries, so a simulated hook's trace starts here.
+   */
   private async attempt(delivery: Delivery, retryCount: number): Promise<DeliveryAttempt> {
+    if (!tracingEnabled()) return this.post(delivery, retryCount, {});
+    const span = startSpan('POST billwerk-hook', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'POST',
+        'billwerk.event': delivery.event,
+        'billwerk.retry_count': retryCount,
+      },
+    });
+    const attempt = await this.post(delivery, retryCount, {
+      traceparent: traceparentOf(span.spanContext()),
+    });
+    if (attempt.status !== undefined)
+      span.setAttribute('http.response.status_code', attempt.status);
+    if (attempt.error !== undefined || (attempt.status ?? 0) >= 400) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error });
+    }
+    span.end();
+    return attempt;
+  }
+
+  private async post(
+    delivery: Delivery,
+    retryCount: number,
+    traceHeaders: Record<string, string>,
+  ): Promise<DeliveryAttempt> {
     const target = this.settings.target as WebhookTarget;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...traceHeaders,
+    };
     if (retryCount > 0) headers['x-retry-count'] = String(retryCount);
     if (target.basicAuth) {
       const { user, password } = target.basicAuth;

@@ -1,5 +1,13 @@
+import {
+  activeTraceparent,
+  contextOf,
+  failSpan,
+  startSpan,
+  tracingEnabled,
+} from '@app/observability';
 import { PROBLEM_CONTENT_TYPE } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INGRESS_CONFIG, type IngressConfig } from '../config/ingress.config';
@@ -56,6 +64,37 @@ export class HookEndpoint {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, path: HookPath): Promise<void> {
+    if (!tracingEnabled()) return this.respond(request, response, path);
+    // The SERVER span of the hook's request, child of the caller's traceparent when it sent one.
+    // The URL is left out: a path token is a credential.
+    const span = startSpan('POST /billwerk-hook', {
+      kind: SpanKind.SERVER,
+      parent: contextOf(firstValue(request.headers.traceparent)),
+      attributes: {
+        'http.request.method': request.method ?? '?',
+        'http.route': '/billwerk-hook',
+        'url.scheme': 'http',
+      },
+    });
+    try {
+      await context.with(trace.setSpan(context.active(), span), () =>
+        this.respond(request, response, path),
+      );
+      span.setAttribute('http.response.status_code', response.statusCode);
+      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    } catch (error) {
+      failSpan(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async respond(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: HookPath,
+  ): Promise<void> {
     const requestId = givenRequestId(request.headers['x-request-id']) ?? randomUUID();
     try {
       if (request.method !== 'POST') throw new MethodNotAllowedError(request.method ?? '?');
@@ -72,7 +111,9 @@ export class HookEndpoint {
         body,
         rawBody,
         retryCount: parseRetryCount(request.headers['x-retry-count']),
-        traceparent: childTraceparent(firstValue(request.headers.traceparent)),
+        // Traced: the event's parent is our request span; untraced, a span id of our own.
+        traceparent:
+          activeTraceparent() ?? childTraceparent(firstValue(request.headers.traceparent)),
         requestId,
       });
       this.send(response, requestId, 202, JSON_CONTENT_TYPE, { id: accepted.id }, {});

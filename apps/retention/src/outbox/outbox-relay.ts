@@ -88,7 +88,7 @@ export class OutboxRelay {
     await this.send([
       {
         topic: RETENTION_ACTIONS_TOPIC,
-        messages: rows.map((row) => retentionActionMessage(row.id, at, row.data)),
+        messages: rows.map((row) => retentionActionMessage(row.id, at, row.data, row.traceparent)),
       },
     ]);
     await this.store.outbox.markPublished(

@@ -1,3 +1,4 @@
+import { activeTraceparent } from '@app/observability';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import type { RetentionActionData } from '@app/contracts';
@@ -32,6 +33,8 @@ export class OutboxStore {
       dueAt: action.data.dueAt,
       publishedAt: null,
       claimedUntil: null,
+      // The span deciding it (a hook's consume): publishing it, even days later, continues that trace.
+      traceparent: activeTraceparent() ?? null,
     });
     return id;
   }
@@ -85,6 +88,7 @@ export class OutboxStore {
         type: row.type,
         data: JSON.parse(row.payload) as RetentionActionData,
         previousClaimUntil: row.claimedUntil,
+        traceparent: row.traceparent,
       }));
     });
   }

@@ -88,6 +88,8 @@ export interface ClaimedAction {
   data: RetentionActionData;
   /** The earlier claim that ran out, if any: that relay may have sent the action. */
   previousClaimUntil: string | null;
+  /** The W3C traceparent of the span that queued it, when tracing was on. */
+  traceparent: string | null;
 }
 
 /** A Kafka message as retention consumed it: what a parked hook keeps for its retry or the DLQ. */

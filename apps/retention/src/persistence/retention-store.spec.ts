@@ -1,3 +1,6 @@
+import { activeTraceparent, inSpan } from '@app/observability';
+import { SpanKind } from '@opentelemetry/api';
+import { SpanCollector } from '../../../../test/support/span-collector';
 import { CONTRACT, newAction, newCase } from '../../test/store-fixtures';
 import type { CaseRecord, ConsumedMessage } from './records';
 import { openRetentionStore, type RetentionStore } from './retention-store';
@@ -212,11 +215,29 @@ describe('RetentionStore', () => {
           type: 'WinBackOfferRequested',
           data: expect.objectContaining({ caseId: 'case-1', dueAt: AT }) as unknown,
           previousClaimUntil: null,
+          traceparent: null,
         },
       ]);
       expect(await store.outbox.claimDue('2026-11-25T12:01:00.000Z', LATER, 10)).toEqual([]);
       const again = await store.outbox.claimDue('2026-11-25T12:02:00.000Z', LATER, 10);
       expect(again.map((a) => a.previousClaimUntil)).toEqual(['2026-11-25T12:02:00.000Z']);
+    });
+
+    it('keeps the traceparent of the span an action was queued in, for its publication', async () => {
+      const collector = new SpanCollector();
+      collector.start();
+      let queuedIn: string | undefined;
+      try {
+        await inSpan('process billwerk.contract.v1', { kind: SpanKind.CONSUMER }, async () => {
+          queuedIn = activeTraceparent();
+          await store.outbox.enqueue(newAction('case-1', AT));
+        });
+      } finally {
+        await collector.stop();
+      }
+      const [claimed] = await store.outbox.claimDue(AT, LATER, 10);
+      expect(claimed.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(claimed.traceparent).toBe(queuedIn);
     });
 
     it('releases a claim at once, and marks published only what is still pending', async () => {

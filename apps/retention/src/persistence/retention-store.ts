@@ -13,6 +13,7 @@ import { RetentionCaseEntity } from './entities/retention-case.entity';
 import { TriggerEntity } from './entities/trigger.entity';
 import { RetentionSchema1764090000000 } from './migrations/1764090000000-retention-schema';
 import { OutboxClaim1764950000000 } from './migrations/1764950000000-outbox-claim';
+import { OutboxTraceparent1765200000000 } from './migrations/1765200000000-outbox-traceparent';
 import { OutboxStore } from './outbox-store';
 import { ParkedHookStore } from './parked-hook-store';
 
@@ -24,7 +25,11 @@ export const RETENTION_ENTITIES = [
   PendingHookEntity,
 ];
 
-export const RETENTION_MIGRATIONS = [RetentionSchema1764090000000, OutboxClaim1764950000000];
+export const RETENTION_MIGRATIONS = [
+  RetentionSchema1764090000000,
+  OutboxClaim1764950000000,
+  OutboxTraceparent1765200000000,
+];
 
 /** Replicas starting together wait on this Postgres advisory lock instead of racing migrations. */
 const MIGRATION_LOCK = 'billwerk-bridge:retention:migrations';

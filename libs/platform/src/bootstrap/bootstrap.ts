@@ -1,5 +1,5 @@
 import { exitOnStartupError } from '@app/config';
-import { closeOnSignals, createLogger, type LogLevel } from '@app/observability';
+import { closeOnSignals, createLogger, startTracing, type LogLevel } from '@app/observability';
 import type { Logger } from 'pino';
 
 export interface AppSpec<C extends { http: { host: string; port: number }; logLevel: LogLevel }> {
@@ -22,9 +22,11 @@ export interface AppSpec<C extends { http: { host: string; port: number }; logLe
 async function start<C extends { http: { host: string; port: number }; logLevel: LogLevel }>(
   spec: AppSpec<C>,
 ): Promise<void> {
+  // First, so the logger and everything the app builds see it. Spans are explicit (no require
+  // hooks), so nothing needs loading before this line; a bad OTEL_* setting stops the start here.
+  startTracing(spec.name);
   const config = spec.loadConfig(process.env);
   const logger = createLogger(spec.name, config.logLevel);
-  // Process-wide instrumentation (tracing) starts here: after the config, before the app exists.
   const app = await spec.createApp(config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.info(
@@ -36,7 +38,7 @@ async function start<C extends { http: { host: string; port: number }; logLevel:
 }
 
 /**
- * Every app's main.ts: config, logger, app, listen, signals. A start-up error ends the process
+ * Every app's main.ts: tracing, config, logger, app, listen, signals. A start-up error ends the process
  * with one line (`config error: …` per bad setting, else `<name> start-up failed: …`), exit 1.
  */
 export function bootstrap<C extends { http: { host: string; port: number }; logLevel: LogLevel }>(

@@ -1,4 +1,4 @@
-import { PinoNestLogger } from '@app/observability';
+import { PinoNestLogger, traceHttpRequests } from '@app/observability';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,18 +15,21 @@ export interface CreateAppOptions {
 
 /**
  * Every app's Nest on Fastify: Nest's own lines in the app's JSON log, start-up errors thrown
- * (not a Nest exit), DTO validation answering 400 problem details.
+ * (not a Nest exit), DTO validation answering 400 problem details, a span per request while
+ * tracing is on (health, metrics and docs aside).
  */
 export async function createPlatformApp(
   module: DynamicModule,
   logger: Logger,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    module,
-    options.adapter ?? new FastifyAdapter({ logger: false, return503OnClosing: true }),
-    { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
-  );
+  const adapter =
+    options.adapter ?? new FastifyAdapter({ logger: false, return503OnClosing: true });
+  traceHttpRequests(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
   app.useGlobalPipes(requestValidationPipe());
   if (options.docs) {
     const document = SwaggerModule.createDocument(

@@ -47,4 +47,8 @@ export class OutboxEntity {
   /** While in the future, a relay is publishing the row; others leave it alone. */
   @Column('varchar', { length: 30, nullable: true })
   claimedUntil!: string | null;
+
+  /** The W3C traceparent of the span that queued the action (null when tracing was off). */
+  @Column('varchar', { length: 55, nullable: true })
+  traceparent!: string | null;
 }
