@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: the batch loop, backoff, split-and-dead-letter and the commit and
+// rejoin paths share one state (paused partitions, calls in flight, the stop signal) that every
+// one of them must see the same way; split apart, each piece would have to expose it.
 import { buildDeadLetter } from '@app/contracts';
 import { inSpan, tracingEnabled } from '@app/observability';
 import type {
