@@ -4,14 +4,9 @@
  * fetches from it) and the hook sender (it posts to the real ingress with HTTP Basic), so the
  * hooks, their order and the state retention sees are the simulator's own, not hand-written.
  */
-import 'reflect-metadata';
-import { AUDITED_TOPICS, RETENTION_DLQ_TOPIC } from '@app/contracts';
+import { RETENTION_DLQ_TOPIC } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BASIC, startIngress, type RunningIngress } from '../../apps/ingress/test/ingress-harness';
-import { SIM_CLIENT, startSim, type RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
+import type { RunningSim } from '../../apps/billwerk-sim/test/sim-harness';
 import type { Delivery } from '../../apps/billwerk-sim/src/delivery/hook-sender';
 import { SIM_DISCOUNTS, SIM_PLANS } from '../../apps/billwerk-sim/src/domain/sim-catalog';
 import {
@@ -20,26 +15,21 @@ import {
   api,
   drained,
   parkedHooks,
-  startGroupAtEnd,
-  startRetention,
-  testKafka,
   waitFor,
   type PublishedAction,
   type RunningRetention,
 } from '../../apps/retention/test/retention-harness';
 import type { CaseDto } from '../../apps/retention/src/retention-case/retention-case.dto';
-import { createAuditApp } from '../../apps/audit/src/audit.app';
-import { loadAuditConfig } from '../../apps/audit/src/config/audit.config';
 import { endOffsets, readBetween, type Offsets } from '../support/topic-reader';
 import {
   createPostgresDatabase,
   createSqliteDatabase,
   type TestDatabase,
 } from '../support/databases';
+import { canonical, startSimStack, type AuditRow, type SimStack } from '../support/sim-stack';
 
 jest.setTimeout(120_000);
 
-const AUDIT_TOKEN = 'sim-e2e-audit-token-0123456789';
 const PREMIUM = SIM_PLANS.premium.PlanVariantId;
 const BASIC_VARIANT = SIM_PLANS.basic.PlanVariantId;
 const DISCOUNT = SIM_DISCOUNTS[0].Id;
@@ -52,32 +42,14 @@ interface Played {
   outcome: Record<string, number>;
 }
 
-/** JSON with sorted keys: the audit stores the body as JSON, which need not keep key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
-interface AuditPage {
-  items: Array<{ eventId: string; type: string; data: unknown }>;
-  nextCursor: string | null;
-}
-
 describe('e2e: billwerk simulator → ingress → Kafka → retention and audit', () => {
+  let stack: SimStack;
   let kafka: Kafka;
   let sim: RunningSim;
-  let ingress: RunningIngress;
   let retention: RunningRetention;
-  let audit: NestFastifyApplication;
-  let auditUrl: string;
+  let groupId: string;
   let database: TestDatabase;
   let auditDatabase: TestDatabase;
-  const groupId = `retention-sim-e2e-${randomUUID()}`;
-  const auditGroupId = `audit-sim-e2e-${randomUUID()}`;
-  const startedAt = new Date().toISOString();
 
   const casesOf = async (query: string): Promise<CaseDto[]> => {
     const answer = await api<CaseDto[]>(retention.url, 'GET', `/retention/cases?${query}`);
@@ -145,22 +117,7 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
 
   /** Every hook of the play is in the audit log exactly once (before any redelivery). */
   async function expectAudited(deliveries: Delivery[]): Promise<void> {
-    const all = async (): Promise<AuditPage['items']> => {
-      const items: AuditPage['items'] = [];
-      let cursor: string | null = null;
-      do {
-        const query: string = `from=${startedAt}&order=asc&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
-        const response = await fetch(`${auditUrl}/audit/events?${query}`, {
-          headers: { authorization: `Bearer ${AUDIT_TOKEN}` },
-        });
-        expect(response.status).toBe(200);
-        const page = (await response.json()) as AuditPage;
-        items.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
-      return items;
-    };
-    const matches = (items: AuditPage['items'], delivery: Delivery) =>
+    const matches = (items: AuditRow[], delivery: Delivery) =>
       items.filter(
         (item) =>
           item.type === `billwerk.${delivery.event}` &&
@@ -171,11 +128,11 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
       deliveries.filter(
         (d) => d.event === delivery.event && canonical(d.body) === canonical(delivery.body),
       ).length;
-    let items: AuditPage['items'] = [];
+    let items: AuditRow[] = [];
     await waitFor(
       'the audit to store every hook',
       async () => {
-        items = await all();
+        items = await stack.auditRows();
         return deliveries.every((delivery) => matches(items, delivery) >= sent(delivery));
       },
       10_000,
@@ -206,78 +163,28 @@ describe('e2e: billwerk simulator → ingress → Kafka → retention and audit'
   }
 
   beforeAll(async () => {
-    kafka = testKafka();
     database = await createPostgresDatabase('retention_sim_e2e');
     auditDatabase = await createSqliteDatabase();
-    await startGroupAtEnd(kafka, groupId);
-    // A new audit group would read the shared broker from the beginning: start it at the ends.
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [...AUDITED_TOPICS, RETENTION_DLQ_TOPIC].map((topic) => ({
-          topic,
-          numPartitions: 3,
-        })),
-      });
-      for (const topic of AUDITED_TOPICS) {
-        const partitions = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
-          groupId: auditGroupId,
-          topic,
-          partitions: partitions.map((p) => ({ partition: p.partition, offset: p.high })),
-        });
-      }
-    } finally {
-      await admin.disconnect();
-    }
-
-    ingress = await startIngress();
-    sim = await startSim({
-      SIM_WEBHOOK_URL: `${ingress.url}/billwerk-hook`,
-      SIM_WEBHOOK_USER: BASIC.user,
-      SIM_WEBHOOK_PASSWORD: BASIC.password,
+    stack = await startSimStack({
+      retentionDatabase: database,
+      auditDatabase,
+      offerRules: `${PREMIUM}=${DISCOUNT},${BASIC_VARIANT}=${DISCOUNT}`,
+      extraTopics: [RETENTION_DLQ_TOPIC],
     });
-    retention = await startRetention({
-      database,
-      billwerkUrl: sim.url,
-      groupId,
-      env: {
-        BILLWERK_CLIENT_ID: SIM_CLIENT.clientId,
-        BILLWERK_CLIENT_SECRET: SIM_CLIENT.clientSecret,
-        RETENTION_OFFER_RULES: `${PREMIUM}=${DISCOUNT},${BASIC_VARIANT}=${DISCOUNT}`,
-      },
-    });
-    audit = await createAuditApp(
-      loadAuditConfig({
-        AUDIT_API_TOKENS: AUDIT_TOKEN,
-        AUDIT_SQLITE_PATH: auditDatabase.sqlitePath,
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-        AUDIT_GROUP_ID: auditGroupId,
-        LOG_LEVEL: 'fatal',
-      }),
-      pino({ level: 'silent' }),
-    );
-    await audit.listen(0, '127.0.0.1');
-    const address = audit.getHttpServer().address() as { port: number };
-    auditUrl = `http://127.0.0.1:${address.port}`;
-    await waitFor('retention ready', async () => (await fetch(`${retention.url}/health/ready`)).ok);
-    await waitFor('audit ready', async () => (await fetch(`${auditUrl}/health/ready`)).ok);
+    ({ kafka, sim, retention, groupId } = stack);
   });
 
   afterAll(async () => {
-    await audit?.close();
-    await retention?.close();
-    await sim?.close();
-    await ingress?.close();
+    await stack?.close();
     await database?.drop();
     await auditDatabase?.drop();
   });
 
-  // A play applies every step to the simulator's state synchronously, before its first hook
-  // leaves the queue; retention treats a hook only as a prompt to fetch the current state. So
+  // A play without a pace (the API's default) applies every step to the simulator's state
+  // synchronously, before its first hook leaves the queue; retention treats a hook only as a prompt to fetch the current state. So
   // retention sees each scenario's final state for every one of its hooks, whatever the timing:
-  // that is what these outcomes follow from (see the report in the commit message).
+  // that is what these outcomes follow from (see the report in the commit message). Played at
+  // the interactive pace, step by step, they show their flows: scenarios-paced.e2e-spec.ts.
 
   it('cancel, then a withdrawal later: offer requested while the notice runs, then the case is won', async () => {
     const from = await actionsSnapshot(kafka);

@@ -181,6 +181,18 @@ async function main(): Promise<void> {
     CustomerId: '5e1f1c2a9b8d7e6f5a4b3c2e',
     EntityId: '5e1f1c2a9b8d7e6f5a4b3c2f',
   });
+  const retentionToken = process.env.RETENTION_API_TOKENS
+    ? '<a token of RETENTION_API_TOKENS>'
+    : credentials.apiToken;
+  // The CLI finds the simulator and prints the API URLs by these ports; only a changed one needs saying.
+  const simEnv = Object.entries({
+    SIM_PORT: [simPort, 3003],
+    RETENTION_PORT: [retentionPort, 3001],
+    AUDIT_PORT: [auditPort, 3002],
+  })
+    .filter(([, [port, usual]]) => port !== usual)
+    .map(([name, [port]]) => `${name}=${port} `)
+    .join('');
   const lines = [
     '',
     'billwerk-bridge is running',
@@ -198,10 +210,12 @@ async function main(): Promise<void> {
     explicitAuth
       ? `  curl -i -u <user>:<password> -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`
       : `  curl -i -u ${credentials.user}:${credentials.password} -H 'content-type: application/json' -d '${sample}' ${base}/billwerk-hook`,
-    'play a billwerk scenario (its hooks go through the ingress):',
-    '  npm run sim -- cancel-withdraw',
-    'watch a topic:',
-    `  npm run watch -- billwerk.contract.v1`,
+    'watch a complete flow: a customer cancels, retention opens a win-back case and requests an',
+    'offer; the cancellation is withdrawn and the case closes as won (a step every 2 s):',
+    `  ${simEnv}npm run sim -- cancel-withdraw`,
+    'then the outcome, the win-back cases:',
+    `  curl -s -H 'authorization: Bearer ${retentionToken}' 'http://127.0.0.1:${retentionPort}/retention/cases?kind=win-back'`,
+    'other scenarios: npm run sim -- list; watch a topic: npm run watch -- retention.actions.v1',
     '',
     'Ctrl-C stops everything.',
     '',

@@ -242,4 +242,56 @@ describe('billwerk simulator API with the billwerk-api client', () => {
     const preview = await sim.client().getCancellationPreview(contracts.contract);
     expect(Date.parse(preview.EndDate)).toBeGreaterThan(sim.runtime.clock.now().getTime());
   });
+
+  it('plays step by step at a pace, streaming each step as NDJSON with its state already changed', async () => {
+    const started = Date.now();
+    const response = await fetch(
+      `${sim.url}/sim/scenarios/cancel-withdraw/play?wait=true&stream=true&pace=300ms`,
+      { method: 'POST' },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    const [start, ...rest] = lines;
+    expect(start.play).toMatchObject({ scenario: 'cancel-withdraw', steps: 3 });
+    const steps = rest.slice(0, 3);
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(steps.map((s) => (s.hooks as Array<{ event: string }>).map((h) => h.event))).toEqual([
+      ['ContractCancelled', 'ContractChanged'],
+      [],
+      ['ContractChanged'],
+    ]);
+    const { result } = rest[3] as { result: PlayResult & { outcome: Record<string, number> } };
+    expect(result.deliveries).toHaveLength(3);
+    expect(result.outcome).toEqual({ 'not-sent': 3 });
+  });
+
+  it('takes the pace from the body too, and keeps the answer of a play without one', async () => {
+    const paced = await sim.control<PlayResult>(
+      'POST',
+      '/sim/scenarios/cancel-withdraw/play?wait=true',
+      { pace: '10ms' },
+    );
+    expect(paced.status).toBe(200);
+    expect(paced.body.deliveries).toHaveLength(3);
+    const plain = await play('cancel');
+    expect(Object.keys(plain).sort()).toEqual(
+      ['contracts', 'customers', 'deliveries', 'now', 'outcome', 'scenario'].sort(),
+    );
+  });
+
+  it.each(['slow', '2m', '61s'])('answers 422 naming the pace for pace=%s', async (pace) => {
+    const answer = await sim.control<{ errors: Array<{ field: string; detail: string }> }>(
+      'POST',
+      `/sim/scenarios/cancel/play?pace=${pace}`,
+    );
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual([
+      { field: 'pace', detail: expect.stringContaining('must be a duration') as unknown },
+    ]);
+  });
 });

@@ -3,6 +3,18 @@ import { exitOnStartupError } from '@app/config';
 import { closeOnSignals, createLogger } from '@app/observability';
 import { loadSimConfig } from '../config/sim.config';
 import { createSimApp } from '../sim.app';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import {
+  resultLines,
+  startLines,
+  stepLines,
+  type LocalStack,
+  type PlayedStep,
+  type PlayStart,
+} from './play-report';
 import { parseSimArgs, SIM_USAGE, SimArgsError, type SimArgs } from './sim-args';
 
 /** The exit code, or `serving` while the simulator this process started keeps running. */
@@ -40,24 +52,64 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function run(url: string, args: SimArgs): Promise<number> {
-  const response =
-    args.command === 'list'
-      ? await fetch(`${url}/sim/scenarios`)
-      : await fetch(
-          `${url}/sim/scenarios/${encodeURIComponent(args.scenario as string)}/play?wait=true`,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(args.params),
-          },
-        );
-  const body = (await response.json()) as { deliveries?: string[] };
-  if (Array.isArray(body.deliveries) && body.deliveries.length > 20) {
-    // A bulk play lists thousands of ids: show how many instead.
-    body.deliveries = [`${body.deliveries.length} deliveries (GET ${url}/sim/deliveries)`];
+  if (args.command === 'list') {
+    const response = await fetch(`${url}/sim/scenarios`);
+    process.stdout.write(`${JSON.stringify(await response.json(), null, 2)}\n`);
+    return response.ok ? 0 : 1;
   }
-  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  return response.ok ? 0 : 1;
+  const play = `${url}/sim/scenarios/${encodeURIComponent(args.scenario as string)}/play`;
+  const response = await fetch(`${play}?wait=true&stream=true&pace=${args.paceMs}ms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(args.params),
+  });
+  if (!response.ok || !response.body) {
+    process.stderr.write(`${response.status}: ${await response.text()}\n`);
+    return 1;
+  }
+  let start: PlayStart | undefined;
+  let failed = false;
+  const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const message = JSON.parse(line) as StreamLine;
+    if ('play' in message) {
+      start = message.play;
+      print(startLines(message.play));
+    } else if ('step' in message) {
+      print(stepLines(message, new Date()));
+    } else if ('error' in message) {
+      process.stderr.write(`the play failed: ${message.error}\n`);
+      failed = true;
+    } else if (start) {
+      const outcome = message.result.outcome ?? {};
+      failed ||= (outcome.dropped ?? 0) > 0;
+      print([`hooks: ${JSON.stringify(outcome)}`, ...resultLines(start, localStack())]);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+type StreamLine =
+  | { play: PlayStart }
+  | PlayedStep
+  | { error: string }
+  | { result: { outcome?: Record<string, number> } };
+
+function print(lines: string[]): void {
+  for (const line of lines) process.stdout.write(`${line}\n`);
+}
+
+/** The ports and token `npm start` uses (tools/start/start.ts), so the printed commands just work. */
+function localStack(): LocalStack {
+  const file = join(process.cwd(), '.data', 'dev-credentials.json');
+  const apiToken = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { apiToken?: string }).apiToken
+    : undefined;
+  return {
+    retentionUrl: `http://127.0.0.1:${process.env.RETENTION_PORT ?? '3001'}`,
+    auditUrl: `http://127.0.0.1:${process.env.AUDIT_PORT ?? '3002'}`,
+    apiToken,
+  };
 }
 
 main().then(

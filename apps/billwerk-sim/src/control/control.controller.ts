@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  type StreamableFile,
 } from '@nestjs/common';
 import type { Delivery } from '../delivery/hook-sender';
 import type { ActiveFault } from '../faults/fault-injector';
@@ -24,15 +25,24 @@ export class ControlController {
     return this.control.listScenarios();
   }
 
-  /** `?wait=true` answers only once every hook of the play was delivered or dropped. */
+  /**
+   * `?wait=true` answers only once every hook of the play was delivered or dropped; `?pace=2s`
+   * (or `pace` in the body) plays one step at a time; `?stream=true` answers NDJSON as it plays.
+   */
   @Post('scenarios/:name/play')
   @HttpCode(HttpStatus.OK)
   play(
     @Param('name') name: string,
     @Body() body: unknown,
     @Query('wait') wait: string | undefined,
-  ): Promise<PlayAnswer> {
-    return this.control.play(name, body, wait === 'true');
+    @Query('pace') pace: string | undefined,
+    @Query('stream') stream: string | undefined,
+  ): Promise<PlayAnswer | StreamableFile> {
+    return this.control.play(name, body, {
+      wait: wait === 'true',
+      pace,
+      stream: stream === 'true',
+    });
   }
 
   @Get('clock')

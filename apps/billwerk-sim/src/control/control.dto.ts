@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { PACE_PATTERN, PACE_PROBLEM } from '../scenarios/pace';
 
 export class PlayScenarioDto {
   @IsOptional()
@@ -16,6 +27,12 @@ export class PlayScenarioDto {
   @Type(() => Number)
   @IsInt()
   seed?: number;
+
+  /** Time between steps (`2s`, `500ms`; a bare number is milliseconds); the query's wins. */
+  @IsOptional()
+  @Type(() => String)
+  @Matches(PACE_PATTERN, { message: `pace ${PACE_PROBLEM}` })
+  pace?: string;
 }
 
 export class FaultDto {

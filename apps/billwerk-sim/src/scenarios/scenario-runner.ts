@@ -2,7 +2,7 @@ import { DAY_MS, type SimClock } from '../domain/sim-clock';
 import { SimInvalidFieldsError, SimNotFoundError, type FieldProblem } from '../domain/sim-errors';
 import type { Simulation } from '../domain/simulation';
 import { BULK_EVENTS, bulkFields, seededRandom } from './bulk-hooks';
-import type { ScenarioDefinition, ScenarioStep } from './scenario';
+import { describeStep, type ScenarioDefinition, type ScenarioStep } from './scenario';
 import { SCENARIOS } from './scenario-catalog';
 
 export const BULK_SCENARIO = 'bulk';
@@ -30,6 +30,38 @@ export interface PlayResult {
 export interface ScenarioSummary {
   name: string;
   description: string;
+  /** What the running stack shows after an interactive play (absent for bulk). */
+  outcome?: string;
+  steps: number;
+}
+
+/** One step of a play, once it changed the simulation and emitted its hooks. */
+export interface StepReport {
+  /** 1-based. */
+  step: number;
+  of: number;
+  text: string;
+  /** Delivery ids of the hooks this step emitted. */
+  deliveries: string[];
+  /** The simulator clock after the step. */
+  now: string;
+}
+
+export interface PlayOptions {
+  /** Real time between two steps; 0 (the default) applies every step at once. */
+  paceMs?: number;
+  /** Awaited after each step, before the pace runs (to deliver its hooks, show it, …). */
+  afterStep?: (report: StepReport) => Promise<void> | void;
+}
+
+/** A play checked and seeded, its steps not yet applied. */
+export interface PreparedPlay {
+  scenario: string;
+  outcome?: string;
+  steps: number;
+  customers: Record<string, string>;
+  contracts: Record<string, string>;
+  run(options?: PlayOptions): Promise<PlayResult>;
 }
 
 const BULK_DESCRIPTION =
@@ -47,19 +79,32 @@ export class ScenarioRunner {
 
   list(): ScenarioSummary[] {
     return [
-      ...[...this.scenarios.values()].map(({ name, description }) => ({ name, description })),
-      { name: BULK_SCENARIO, description: BULK_DESCRIPTION },
+      ...[...this.scenarios.values()].map(({ name, description, outcome, steps }) => ({
+        name,
+        description,
+        outcome,
+        steps: steps.length,
+      })),
+      { name: BULK_SCENARIO, description: BULK_DESCRIPTION, steps: 1 },
     ];
   }
 
-  play(name: string, params: BulkParams = {}): PlayResult {
-    if (name === BULK_SCENARIO) return this.playBulk(params);
-    const scenario = this.scenarios.get(name);
-    if (!scenario) throw new SimNotFoundError('scenario', name);
-    return this.playScripted(scenario);
+  play(name: string, params: BulkParams = {}, options: PlayOptions = {}): Promise<PlayResult> {
+    return this.prepare(name, params).run(options);
   }
 
-  private playScripted(scenario: ScenarioDefinition): PlayResult {
+  /**
+   * Checks the scenario and its parameters and creates its customers and contracts; throws
+   * before anything is emitted, so a caller can answer an error before it starts streaming.
+   */
+  prepare(name: string, params: BulkParams = {}): PreparedPlay {
+    if (name === BULK_SCENARIO) return this.prepareBulk(params);
+    const scenario = this.scenarios.get(name);
+    if (!scenario) throw new SimNotFoundError('scenario', name);
+    return this.prepareScripted(scenario);
+  }
+
+  private prepareScripted(scenario: ScenarioDefinition): PreparedPlay {
     const customers: Record<string, string> = {};
     const contracts: Record<string, string> = {};
     for (const { ref, ...seed } of scenario.customers) {
@@ -68,10 +113,45 @@ export class ScenarioRunner {
     for (const { ref, customer, ...seed } of scenario.contracts) {
       contracts[ref] = this.simulation.createContract(lookup(customers, customer), seed).Id;
     }
-    const deliveries = this.simulation.record(() => {
-      for (const step of scenario.steps) this.run(step, customers, contracts);
-    });
-    return this.result(scenario.name, customers, contracts, deliveries);
+    const steps = scenario.steps.map((step) => ({
+      text: describeStep(step),
+      apply: () => this.run(step, customers, contracts),
+    }));
+    return {
+      ...this.prepared(scenario.name, customers, contracts, steps),
+      outcome: scenario.outcome,
+    };
+  }
+
+  /** Applies the steps one by one: each changes the state and emits, then the pace runs. */
+  private prepared(
+    scenario: string,
+    customers: Record<string, string>,
+    contracts: Record<string, string>,
+    steps: Array<{ text: string; apply: () => void }>,
+  ): PreparedPlay {
+    return {
+      scenario,
+      steps: steps.length,
+      customers,
+      contracts,
+      run: async ({ paceMs = 0, afterStep } = {}) => {
+        const deliveries: string[] = [];
+        for (const [index, { text, apply }] of steps.entries()) {
+          if (index > 0 && paceMs > 0) await sleep(paceMs);
+          const emitted = this.simulation.record(apply);
+          deliveries.push(...emitted);
+          await afterStep?.({
+            step: index + 1,
+            of: steps.length,
+            text,
+            deliveries: emitted,
+            now: this.clock.now().toISOString(),
+          });
+        }
+        return this.result(scenario, customers, contracts, deliveries);
+      },
+    };
   }
 
   private run(
@@ -114,7 +194,7 @@ export class ScenarioRunner {
     }
   }
 
-  private playBulk(params: BulkParams): PlayResult {
+  private prepareBulk(params: BulkParams): PreparedPlay {
     const hooks = params.hooks ?? 1000;
     const contractCount = params.contracts ?? 100;
     const problems = [
@@ -140,7 +220,7 @@ export class ScenarioRunner {
       contracts[ref] = contract.Id;
       return { contract, externalCustomerId: customer.ExternalCustomerId };
     });
-    const deliveries = this.simulation.record(() => {
+    const send = (): void => {
       for (let i = 0; i < hooks; i++) {
         const { contract, externalCustomerId } = created[Math.floor(random() * created.length)];
         const event = BULK_EVENTS[Math.floor(random() * BULK_EVENTS.length)];
@@ -153,8 +233,10 @@ export class ScenarioRunner {
         });
         this.simulation.emit(contract.Id, event, fields);
       }
-    });
-    return this.result(BULK_SCENARIO, customers, contracts, deliveries);
+    };
+    return this.prepared(BULK_SCENARIO, customers, contracts, [
+      { text: `${hooks} random hooks over ${contractCount} contracts`, apply: send },
+    ]);
   }
 
   private result(
@@ -177,6 +259,10 @@ function lookup(refs: Record<string, string>, ref: string): string {
   const id = refs[ref];
   if (id === undefined) throw new SimNotFoundError('scenario ref', ref);
   return id;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function range(name: string, value: number, min: number, max: number): FieldProblem[] {
