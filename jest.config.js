@@ -2,8 +2,8 @@
  * Three projects, each runnable alone (`npm run test:unit`, `test:integration`, `test:e2e`;
  * `npm test` runs all three):
  * - unit: `*.spec.ts` beside the code, no broker, no database server (in-memory SQLite at most);
- * - integration: `<app|lib|tool>/test/*.int-spec.ts`, one app, lib or tool against the real Kafka
- *   and PostgreSQL;
+ * - integration: `<app|lib|tool>/test/*.int-spec.ts` (and `test/deploy`, `test/support` for the
+ *   deploy files and the shared test code), one piece against the real Kafka and PostgreSQL;
  * - e2e: `test/e2e/*.e2e-spec.ts`, several apps together, the way a hook travels through them.
  * Integration and e2e share the broker that the global setup starts (or KAFKA_BROKERS names).
  */

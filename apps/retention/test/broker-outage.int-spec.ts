@@ -1,12 +1,6 @@
-import {
-  RETENTION_ACTIONS_TOPIC,
-  RETENTION_CONSUMED_TOPICS,
-  RETENTION_DLQ_TOPIC,
-} from '@app/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
-import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { FakeBillwerk } from './fake-billwerk';
 import {
@@ -15,18 +9,19 @@ import {
   drained,
   HookPublisher,
   startGroupAtEnd,
+  startOwnBroker,
   startRetention,
   waitFor,
+  type OwnBroker,
   type RunningRetention,
 } from './retention-harness';
 
-/** A broker of this test's own, so stopping it disturbs nobody else's. */
+/** The port of this test's own broker, which it stops. */
 const PORT = 19592;
-const BROKER = { port: PORT, controllerPort: PORT + 1, heapMb: 384, log: () => undefined };
-const brokers = `127.0.0.1:${PORT}`;
 const DAY = 24 * 3600 * 1000;
 
 describe('retention while its Kafka is down', () => {
+  let broker: OwnBroker;
   let kafka: Kafka;
   let billwerk: FakeBillwerk;
   let database: TestDatabase;
@@ -35,16 +30,8 @@ describe('retention while its Kafka is down', () => {
   const groupId = `retention-outage-${randomUUID()}`;
 
   beforeAll(async () => {
-    await startLocalKafka({
-      ...BROKER,
-      topics: [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map(
-        (topic) => ({
-          topic,
-          numPartitions: 1,
-        }),
-      ),
-    });
-    kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+    broker = await startOwnBroker(PORT);
+    kafka = broker.kafka;
     billwerk = new FakeBillwerk();
     await billwerk.start();
     database = await createSqliteDatabase();
@@ -53,7 +40,7 @@ describe('retention while its Kafka is down', () => {
       database,
       billwerkUrl: billwerk.url,
       groupId,
-      env: { KAFKA_BROKERS: brokers, RETENTION_REMINDER_DAYS: '7' },
+      env: { KAFKA_BROKERS: broker.brokers, RETENTION_REMINDER_DAYS: '7' },
     });
     hooks = new HookPublisher(kafka);
   });
@@ -61,7 +48,7 @@ describe('retention while its Kafka is down', () => {
   afterAll(async () => {
     await hooks?.close();
     await retention?.close();
-    await stopLocalKafka(BROKER);
+    await broker?.stop();
     await database?.drop();
     await billwerk?.stop();
   });
@@ -77,7 +64,7 @@ describe('retention while its Kafka is down', () => {
     await drained(kafka, groupId, retention.dataSource);
     await hooks.close();
 
-    await stopLocalKafka(BROKER);
+    await broker.stop();
     const reminder = () =>
       retention.dataSource.manager.findOneByOrFail(OutboxEntity, {
         contractId: contract.Id,
@@ -94,7 +81,7 @@ describe('retention while its Kafka is down', () => {
     // Due, but Kafka is down: it stays in the outbox.
     expect(await reminder()).toMatchObject({ status: 'pending' });
 
-    await startLocalKafka(BROKER);
+    await broker.start();
     await waitFor('the reminder to be published', async () => {
       return (await reminder()).status === 'published';
     });

@@ -1,6 +1,10 @@
-import { RETENTION_ACTIONS_TOPIC, RETENTION_CONSUMED_TOPICS } from '@app/contracts';
+import {
+  RETENTION_ACTIONS_TOPIC,
+  RETENTION_CONSUMED_TOPICS,
+  RETENTION_DLQ_TOPIC,
+} from '@app/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Kafka, Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pino from 'pino';
 import { createDataSource } from '@app/persistence';
 import { Like, type DataSource } from 'typeorm';
@@ -21,6 +25,7 @@ import type { HookBody } from '../../../test/fixtures/billwerk-hooks';
 import { hookRecord } from '../../../test/fixtures/cloud-events';
 import type { TestDatabase } from '../../../test/support/databases';
 import { commitGroupAtEnd } from '../../../test/support/kafka';
+import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
 
 export const API_TOKEN = 'retention-test-token-0123456789';
 
@@ -46,6 +51,36 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A single-node broker of one spec's own: stopping it disturbs nobody else's tests. */
+export interface OwnBroker {
+  brokers: string;
+  kafka: Kafka;
+  /** Starts it again after `stop` (its storage, topics included, is kept). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a broker on `port` (controller on the next) with every topic retention uses. */
+export async function startOwnBroker(port: number): Promise<OwnBroker> {
+  const options = { port, controllerPort: port + 1, heapMb: 384, log: () => undefined };
+  const topics = [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC];
+  await startLocalKafka({
+    ...options,
+    topics: topics.map((topic) => ({ topic, numPartitions: 1 })),
+  });
+  const brokers = `127.0.0.1:${port}`;
+  return {
+    brokers,
+    kafka: new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }),
+    start: async () => {
+      await startLocalKafka(options);
+    },
+    stop: async () => {
+      await stopLocalKafka(options);
+    },
+  };
 }
 
 /**

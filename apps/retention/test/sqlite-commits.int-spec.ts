@@ -3,15 +3,10 @@
  * actions topic is gone), intake keeps committing cases, the API closes cases and
  * hooks are parked: none of those commits may be undone by the relay's failure.
  */
-import {
-  RETENTION_ACTIONS_TOPIC,
-  RETENTION_CONSUMED_TOPICS,
-  RETENTION_DLQ_TOPIC,
-} from '@app/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { RETENTION_ACTIONS_TOPIC } from '@app/contracts';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createSqliteDatabase, type TestDatabase } from '../../../test/support/databases';
-import { startLocalKafka, stopLocalKafka } from '../../../tools/kafka/local-kafka';
 import { PendingHookEntity } from '../src/persistence/entities/pending-hook.entity';
 import { OutboxEntity } from '../src/persistence/entities/outbox.entity';
 import { RetentionCaseEntity } from '../src/persistence/entities/retention-case.entity';
@@ -22,15 +17,15 @@ import {
   drained,
   HookPublisher,
   startGroupAtEnd,
+  startOwnBroker,
   startRetention,
   waitFor,
+  type OwnBroker,
   type RunningRetention,
 } from './retention-harness';
 
 /** A broker of this test's own: its actions topic is made to refuse writes. */
 const PORT = 19492;
-const BROKER = { port: PORT, controllerPort: PORT + 1, heapMb: 384, log: () => undefined };
-const brokers = `127.0.0.1:${PORT}`;
 const DAY = 24 * 3600 * 1000;
 
 /** Removes the actions topic (every send to it fails after the client's retries) or restores it. */
@@ -52,6 +47,7 @@ async function actionsTopic(kafka: Kafka, present: boolean): Promise<void> {
 }
 
 describe('retention on SQLite while the relay cannot publish', () => {
+  let broker: OwnBroker;
   let kafka: Kafka;
   let billwerk: FakeBillwerk;
   let database: TestDatabase;
@@ -60,16 +56,8 @@ describe('retention on SQLite while the relay cannot publish', () => {
   const groupId = `retention-sqlite-commits-${randomUUID()}`;
 
   beforeAll(async () => {
-    await startLocalKafka({
-      ...BROKER,
-      topics: [...RETENTION_CONSUMED_TOPICS, RETENTION_ACTIONS_TOPIC, RETENTION_DLQ_TOPIC].map(
-        (topic) => ({
-          topic,
-          numPartitions: 1,
-        }),
-      ),
-    });
-    kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+    broker = await startOwnBroker(PORT);
+    kafka = broker.kafka;
     billwerk = new FakeBillwerk();
     await billwerk.start();
     database = await createSqliteDatabase();
@@ -79,7 +67,7 @@ describe('retention on SQLite while the relay cannot publish', () => {
       billwerkUrl: billwerk.url,
       groupId,
       // Parked hooks stay parked for the whole test.
-      env: { KAFKA_BROKERS: brokers, RETENTION_PENDING_RETRY_MS: '600000' },
+      env: { KAFKA_BROKERS: broker.brokers, RETENTION_PENDING_RETRY_MS: '600000' },
     });
     hooks = new HookPublisher(kafka);
   });
@@ -87,7 +75,7 @@ describe('retention on SQLite while the relay cannot publish', () => {
   afterAll(async () => {
     await hooks?.close();
     await retention?.close();
-    await stopLocalKafka(BROKER);
+    await broker?.stop();
     await database?.drop();
     await billwerk?.stop();
   });
