@@ -1,3 +1,4 @@
+import { BackgroundLoop } from '@app/platform';
 import {
   Inject,
   Injectable,
@@ -10,7 +11,6 @@ import { RetentionKafkaService } from '../kafka/retention-kafka.service';
 import { RetentionMetrics } from '../metrics/retention-metrics';
 import { RetentionStore } from '../persistence/retention-store';
 import { RETENTION_LOGGER } from '../retention.tokens';
-import { BackgroundLoop } from '@app/platform';
 import { CaseCloser } from '../workflow/case-closer';
 import { OutboxRelay } from './outbox-relay';
 
